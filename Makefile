@@ -1,0 +1,46 @@
+# One venv, everything installed from the project's own files. `make serve` and `make test` are the README's two commands.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup ask serve test lint eval baseline browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+ask: setup
+	$(BIN)/whosejob ask "$(Q)"
+
+serve: setup
+	$(BIN)/whosejob serve
+
+# Debian's chromium for the browser tests (never `playwright install`: no downloads here).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+test: setup browser
+	$(BIN)/ruff check assistant ingest tests
+	$(BIN)/pytest
+	$(MAKE) --no-print-directory eval
+
+# The regression run: fails when accuracy drops >1 point below eval/baseline.json or a citation is not verbatim.
+eval: setup
+	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json | head -12
+
+baseline: setup
+	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null
+
+lint: setup
+	$(BIN)/ruff check assistant ingest tests
+	$(BIN)/ruff format --check assistant ingest tests
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

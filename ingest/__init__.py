@@ -1,0 +1,1 @@
+"""Turning source texts into chunks and chunks into the Chroma + keyword index."""

@@ -1,0 +1,192 @@
+"""`whosejob ingest`: corpus files -> chunks -> a new index generation, switched in atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from assistant import store
+from assistant.embedder import dimension, embed_array, spec_name
+from assistant.errors import IngestBusy
+from assistant.keyword import KeywordIndex
+from assistant.settings import Settings
+from assistant.taxonomy import TAXONOMY_FILE, for_corpus
+
+from . import files
+from .chunker import chunk, index_text
+
+CHUNKER_VERSION = 1  # bump when chunking changes, so an unchanged corpus is still rebuilt
+BATCH = 64
+
+
+@dataclass
+class Report:
+    files: int
+    chunks: int
+    new: int
+    updated: int
+    deleted: int
+    unchanged: int
+    embedded: int
+    seconds: float
+    embed_seconds: float
+    store_seconds: float
+    generation: str
+    changed: bool
+
+    def line(self) -> str:
+        if not self.changed:
+            return (
+                f"index up to date: {self.files} file(s), {self.chunks} chunks, nothing embedded "
+                f"({self.seconds:.1f}s)"
+            )
+        return (
+            f"ingested {self.files} file(s): {self.chunks} chunks ({self.new} new, {self.updated} updated, "
+            f"{self.deleted} deleted, {self.unchanged} unchanged); embedded {self.embedded} in "
+            f"{self.embed_seconds:.1f}s, stored in {self.store_seconds:.1f}s, {self.seconds:.1f}s in all"
+        )
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _fingerprint(sources, taxonomy_sha: str, embedder: str, chroma_url: str | None) -> str:
+    h = hashlib.sha256(f"{CHUNKER_VERSION}\n{taxonomy_sha}\n{embedder}\n{chroma_url}\n".encode())
+    for s in sources:
+        h.update(f"{s.name}\0{s.sha}\n".encode())
+    return h.hexdigest()
+
+
+def _lock(settings: Settings):
+    from filelock import FileLock, Timeout
+
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IngestBusy(
+            f"another `whosejob ingest` is writing {settings.index_dir}; wait for it to finish"
+        ) from None
+    return lock
+
+
+def run(settings: Settings, embedder, progress: bool | None = None, force: bool = False) -> Report:
+    """Ingest `settings.corpus` into a new generation and switch to it; a no-op when nothing changed."""
+    started = time.perf_counter()
+    # Read and chunk everything before touching the index: a bad file aborts with the index untouched.
+    paths = files.find(settings.corpus)
+    sources = [files.read(p, settings.corpus) for p in paths]
+    taxonomy = for_corpus(settings.corpus)
+    tax_path = settings.corpus / TAXONOMY_FILE
+    taxonomy_sha = hashlib.sha256(tax_path.read_bytes()).hexdigest() if tax_path.exists() else "bundled"
+    name = spec_name(embedder)
+    fingerprint = _fingerprint(sources, taxonomy_sha, name, settings.chroma_url)
+
+    lock = _lock(settings)
+    try:
+        current = store.read_current(settings)
+        if current and current.get("fingerprint") == fingerprint and not force:
+            gen_dir = store.generation_dir(settings, current["generation"])
+            if (gen_dir / "chunks.jsonl").exists():
+                return Report(len(sources), current.get("chunks", 0), 0, 0, 0, current.get("chunks", 0), 0,
+                              time.perf_counter() - started, 0.0, 0.0, current["generation"], False)
+
+        chunks = [c for s in sources for c in chunk(s.name, s.text, taxonomy)]
+        texts = [index_text(c) for c in chunks]
+        keys = [_key(t) for t in texts]
+
+        # Reuse vectors of the current generation when the embedder is the same.
+        old_vectors: dict[str, np.ndarray] = {}
+        old_chunks: dict[str, dict] = {}
+        if current and current.get("embedder") == name:
+            old_dir = store.generation_dir(settings, current["generation"])
+            try:
+                prev = store.load_chunks(old_dir)
+                vecs = store.load_vectors(old_dir)
+                for c, v in zip(prev, vecs, strict=True):
+                    old_vectors[_key(index_text(c))] = v
+                    old_chunks[c.id] = c.metadata()
+            except (OSError, ValueError):
+                old_vectors, old_chunks = {}, {}
+
+        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in old_vectors}.items())
+        dim = dimension(embedder)
+        fresh: dict[str, np.ndarray] = {}
+        embed_started = time.perf_counter()
+        if todo:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), desc="embedding", unit="chunk", file=sys.stderr,
+                       disable=(not sys.stderr.isatty()) if progress is None else not progress)
+            for i in range(0, len(todo), BATCH):
+                batch = todo[i : i + BATCH]
+                vecs = embed_array(embedder, [t for _, t in batch])
+                for (k, _), v in zip(batch, vecs, strict=True):
+                    fresh[k] = v
+                bar.update(len(batch))
+            bar.close()
+        embed_seconds = time.perf_counter() - embed_started
+        matrix = np.zeros((len(chunks), dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            matrix[i] = fresh[k] if k in fresh else old_vectors[k]
+
+        generation = datetime.now(timezone.utc).strftime("g%Y%m%d-%H%M%S-") + fingerprint[:8]
+        gen_dir = store.generation_dir(settings, generation)
+        if gen_dir.exists():
+            import shutil
+
+            shutil.rmtree(gen_dir)
+        gen_dir.mkdir(parents=True)
+        store_started = time.perf_counter()
+        with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps({"id": c.id, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
+        np.save(gen_dir / "vectors.npy", matrix)
+        KeywordIndex.build([c.id for c in chunks], texts, tuple(taxonomy.terms())).save(gen_dir / "keyword")
+        vs = store.vectorstore(settings, generation, embedder, create=True)
+        collection = vs._collection
+        step = max(1, min(5000, collection._client.get_max_batch_size()))
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            collection.add(
+                ids=[c.id for c in part],
+                embeddings=matrix[i : i + step],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+            )
+        store_seconds = time.perf_counter() - store_started
+
+        new_ids = {c.id for c in chunks}
+        new = sum(1 for c in chunks if c.id not in old_chunks)
+        updated = sum(1 for c in chunks if c.id in old_chunks and old_chunks[c.id] != c.metadata())
+        deleted = sum(1 for cid in old_chunks if cid not in new_ids)
+        meta = {
+            "generation": generation,
+            "fingerprint": fingerprint,
+            "embedder": name,
+            "dim": dim,
+            "chunks": len(chunks),
+            "files": {s.name: s.sha for s in sources},
+            "chroma_url": settings.chroma_url,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+        store.write_current(settings, meta)
+        # Keep the previous generation for readers that opened it a moment ago.
+        store.prune(settings, keep={generation} | ({current["generation"]} if current else set()))
+        return Report(
+            files=len(sources), chunks=len(chunks), new=new, updated=updated, deleted=deleted,
+            unchanged=len(chunks) - new - updated, embedded=len(todo),
+            seconds=time.perf_counter() - started, embed_seconds=embed_seconds,
+            store_seconds=store_seconds, generation=generation, changed=True,
+        )
+    finally:
+        lock.release()
