@@ -33,7 +33,7 @@ test: setup browser
 
 # The regression run: fails when accuracy drops >1 point below eval/baseline.json or a citation is not verbatim.
 eval: setup
-	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json | head -12
+	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json
 
 baseline: setup
 	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null
