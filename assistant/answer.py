@@ -11,7 +11,7 @@ from .retriever import DEFAULT_FUSION, Query, make_query, search
 from .settings import Settings
 from .taxonomy import for_corpus
 from .text import clean, in_script, script
-from .verdict import decide
+from .verdict import HEDGE, decide
 
 QUOTE_LIMIT = 3  # citations for the verdict itself
 # A short question that leans on the previous one: 「那在VR科技公司呢?」, "what about company C?"
@@ -91,7 +91,8 @@ def answer(
 
     dept = verdict.department
     backing = [h for label, hs in verdict.support.items() if taxonomy.is_under(label, dept) for h in hs]
-    backing.sort(key=lambda h: (h.chunk.owner != dept, -h.score))
+    # Lead with a plain statement of the duty; a hedge ("some companies…") belongs to the depends part.
+    backing.sort(key=lambda h: (bool(HEDGE.search(h.chunk.text)), h.chunk.owner != dept, -h.score))
     if not backing:  # named in the question only: cite where the text says what it does
         backing = [h for h in hits if dept in h.chunk.departments][:1]
     for h in backing[:QUOTE_LIMIT]:
@@ -113,6 +114,16 @@ def answer(
     )
 
 
+def _context_name(context: str, lang: str) -> str:
+    """「公司B: VR科技公司」 → "Company B (VR科技公司)" for English; 一般/部分公司 → usually/some companies."""
+    if lang != "en":
+        return context or "一般"
+    m = re.match(r"公司([A-Z])\s*[::]\s*(.+)", context or "")
+    if m:
+        return f"Company {m.group(1)} ({m.group(2)})"
+    return {"部分公司": "some companies", "一般": "usually"}.get(context, context or "usually")
+
+
 def _first_sentence(quote: str, limit: int = 90) -> str:
     m = re.search(r"[。;;!?]", quote)
     cut = quote[: m.end()] if m else quote
@@ -125,7 +136,7 @@ def _answer_text(dept: str, sides: list[Side], citations: list[Citation], lang: 
     if sides:
         parts = []
         for s in sides:
-            where = s.context or ("some companies" if lang == "en" else "有些公司")
+            where = _context_name(s.context, lang)
             refs = "".join(f"[{i}]" for i in s.citations)
             parts.append(
                 f"{where}: {taxonomy.name(s.department, lang)} {refs}"

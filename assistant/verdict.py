@@ -33,7 +33,7 @@ HEDGE = re.compile(r"也有一些|有些企業|有些公司|不同的?(企業|�
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SUPPORT_RATIO = 0.55  # hits within this share of the best one count as evidence
 MENTION_BONUS = 0.35  # a department the question names, as a share of the best hit's score
-CHILD_RATIO = 0.6  # prefer a sub-team over its parent when it has this share of the parent's evidence
+CHILD_RATIO = 0.8  # prefer a sub-team over its parent when it has this share of the parent's evidence
 ABSTAIN_BELOW = 0.72  # evidence() under this: the sources do not cover the question
 DEPENDS_RATIO = 0.6  # a rival department with this share of the top score is a real second side
 
@@ -152,19 +152,33 @@ def decide(
     return verdict
 
 
+USUALLY, SOME_COMPANIES = "一般", "部分公司"
+
+
 def _context(hits: list[Hit]) -> str:
     companies = [h.chunk.company for h in hits if h.chunk.company]
-    return companies[0] if companies else ""
+    if companies:
+        return companies[0]
+    return SOME_COMPANIES if any(HEDGE.search(h.chunk.text) for h in hits) else USUALLY
 
 
 def _depends(query, best, best_score, rivals, support, taxonomy) -> list[tuple[str, str, list[Hit]]]:
     """Sides when the text puts the same work in different places (per company, or 'some companies')."""
-    if query.company or not rivals:
+    if query.company:
+        return []
+    mine = [h for lab, hs in support.items() if taxonomy.is_under(lab, best) for h in hs]
+    # A hedge among the verdict's own evidence (「也有一些公司將新媒體部劃歸運營部」) names the other side.
+    for h in mine:
+        if HEDGE.search(h.chunk.text):
+            other = [d for d in h.chunk.departments if not (taxonomy.is_under(d, best) or taxonomy.is_under(best, d))]
+            if other:
+                plain = [m for m in mine if m is not h] or [h]
+                return [(best, USUALLY, plain[:2]), (other[0], SOME_COMPANIES, [h])]
+    if not rivals:
         return []
     label, score = rivals[0]
     if score < DEPENDS_RATIO * best_score:
         return []
-    mine = [h for lab, hs in support.items() if taxonomy.is_under(lab, best) for h in hs]
     theirs = [h for lab, hs in support.items() if taxonomy.is_under(lab, label) for h in hs]
     if not mine or not theirs:
         return []
