@@ -99,8 +99,9 @@ def _read_question(arg: str) -> str:
 
 
 def cmd_ingest(args) -> int:
-    from .engine import embedder_for
     from ingest.pipeline import run
+
+    from .engine import embedder_for
 
     s = _settings(args)
     report = run(s, embedder_for(s), force=args.force)

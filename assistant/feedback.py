@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .errors import UsageError
 from .models import Answer
@@ -36,7 +36,7 @@ def record(settings: Settings, ans: Answer, vote: str, surface: str, user: str |
     if vote not in VOTES:
         raise UsageError(f"vote must be one of {', '.join(VOTES)}, got {vote!r}")
     fb = Feedback(
-        time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        time=datetime.now(UTC).isoformat(timespec="seconds"),
         vote=vote,
         surface=surface,
         question=ans.question,

@@ -13,32 +13,11 @@ from .text import fold_simplified
 
 # Question words and glue that say nothing about *which* duty is meant (Simplified: what jieba sees).
 STOPWORDS = set(
-    """的 了 和 与 及 或 是 在 有 就 都 也 还 又 把 被 让 给 对 从 向 为 以 于 而 并 等 之 其 这 那 这个 那个 哪 哪个 哪些
-    谁 什么 怎么 怎样 如何 吗 呢 吧 啊 呀 么 嘛 归 管 找 该 应该 应 要 想 请问 请 问 负责 负责人 部门 部 团队 岗位 工作 事情
-    公司 问题 出现 有人 我们 我 你 他 她 它 他们 谁家 一个 一般 可以 能 会 个 做 干 搞 活 属于 由 来 去 上 下 中 里 吗 呢 是不是 到底
-    the a an of to in on for and or is are be by with who whom whose which what does do did should would can could
-    our my your their we i you it its that this these those team department dept job owns own handle handles
-    responsible responsibility charge ask about at as from into who's whose what's how why when where
-    there here need needs want wants get gets getting got keep keeps kept make makes made take takes go goes
-    talk speak contact reach ping person people someone somebody anyone everyone usually normally typically
-    actually really just still also even only very much many more most some any all every each other another
-    new our us me him her them out up down over again sync yes no not dont don't doesn't isn't can't cannot
-    if then than so but because while should've company companies work working works thing things stuff
-    role roles matter matters case cases right wrong good bad best better help please thanks thank hi hello
-    hey one two first next last today tomorrow week year day inside within between under lead leads tell
-    know think find look looking sort handled handling handle owner owners owning group
-    set sets setting write writes writing run runs running manage manages managed decide decides decided
-    approve approves approved plan plans plans organize organizes organise organises deal deals sort out
-    take care cares own owns charge charged assign assigned fix fixes fixed arrange arranges arranged
-    coordinate coordinates file files draft drafts figure figures pick picks buy buys book books do done""".split()
+    ["的", "了", "和", "与", "及", "或", "是", "在", "有", "就", "都", "也", "还", "又", "把", "被", "让", "给", "对", "从", "向", "为", "以", "于", "而", "并", "等", "之", "其", "这", "那", "这个", "那个", "哪", "哪个", "哪些", "谁", "什么", "怎么", "怎样", "如何", "吗", "呢", "吧", "啊", "呀", "么", "嘛", "归", "管", "找", "该", "应该", "应", "要", "想", "请问", "请", "问", "负责", "负责人", "部门", "部", "团队", "岗位", "工作", "事情", "公司", "问题", "出现", "有人", "我们", "我", "你", "他", "她", "它", "他们", "谁家", "一个", "一般", "可以", "能", "会", "个", "做", "干", "搞", "活", "属于", "由", "来", "去", "上", "下", "中", "里", "吗", "呢", "是不是", "到底", "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "are", "be", "by", "with", "who", "whom", "whose", "which", "what", "does", "do", "did", "should", "would", "can", "could", "our", "my", "your", "their", "we", "i", "you", "it", "its", "that", "this", "these", "those", "team", "department", "dept", "job", "owns", "own", "handle", "handles", "responsible", "responsibility", "charge", "ask", "about", "at", "as", "from", "into", "who's", "whose", "what's", "how", "why", "when", "where", "there", "here", "need", "needs", "want", "wants", "get", "gets", "getting", "got", "keep", "keeps", "kept", "make", "makes", "made", "take", "takes", "go", "goes", "talk", "speak", "contact", "reach", "ping", "person", "people", "someone", "somebody", "anyone", "everyone", "usually", "normally", "typically", "actually", "really", "just", "still", "also", "even", "only", "very", "much", "many", "more", "most", "some", "any", "all", "every", "each", "other", "another", "new", "our", "us", "me", "him", "her", "them", "out", "up", "down", "over", "again", "sync", "yes", "no", "not", "dont", "don't", "doesn't", "isn't", "can't", "cannot", "if", "then", "than", "so", "but", "because", "while", "should've", "company", "companies", "work", "working", "works", "thing", "things", "stuff", "role", "roles", "matter", "matters", "case", "cases", "right", "wrong", "good", "bad", "best", "better", "help", "please", "thanks", "thank", "hi", "hello", "hey", "one", "two", "first", "next", "last", "today", "tomorrow", "week", "year", "day", "inside", "within", "between", "under", "lead", "leads", "tell", "know", "think", "find", "look", "looking", "sort", "handled", "handling", "handle", "owner", "owners", "owning", "group", "set", "sets", "setting", "write", "writes", "writing", "run", "runs", "running", "manage", "manages", "managed", "decide", "decides", "decided", "approve", "approves", "approved", "plan", "plans", "plans", "organize", "organizes", "organise", "organises", "deal", "deals", "sort", "out", "take", "care", "cares", "own", "owns", "charge", "charged", "assign", "assigned", "fix", "fixes", "fixed", "arrange", "arranges", "arranged", "coordinate", "coordinates", "file", "files", "draft", "drafts", "figure", "figures", "pick", "picks", "buy", "buys", "book", "books", "do", "done"]
 )
 # Generic complaint/request words: a question about an unknown topic is mostly *other* words.
 STOPWORDS |= set(
-    """掉 厉害 好多 很多 说了算 牵头 催 重新 安排 得 很 太 一直 上不去 下降 变差 怎么办 办 一下 这种 这块 这些 那些
-    具体 到底 一般 通常 主要 其实 现在 目前 最近 需要 需 帮 帮忙 处理 解决 事 哪里 哪儿 哪家 谁来 来做 在做 在管
-    在弄 弄 定 跟进 对吗 是否 能否 该去 去 找谁 问谁 人 些 们
-    文章 文中 叫 叫做 称为 有的 有个 对应 就是 它 其实 里 里面 名字 一样 等于 相当于 意思 做什么 干什么 干嘛 职责 职能
-    工作内容 区别 不同 差别 介绍 说说 讲讲 组 组在 what's mean means meaning""".split()
+    ["掉", "厉害", "好多", "很多", "说了算", "牵头", "催", "重新", "安排", "得", "很", "太", "一直", "上不去", "下降", "变差", "怎么办", "办", "一下", "这种", "这块", "这些", "那些", "具体", "到底", "一般", "通常", "主要", "其实", "现在", "目前", "最近", "需要", "需", "帮", "帮忙", "处理", "解决", "事", "哪里", "哪儿", "哪家", "谁来", "来做", "在做", "在管", "在弄", "弄", "定", "跟进", "对吗", "是否", "能否", "该去", "去", "找谁", "问谁", "人", "些", "们", "文章", "文中", "叫", "叫做", "称为", "有的", "有个", "对应", "就是", "它", "其实", "里", "里面", "名字", "一样", "等于", "相当于", "意思", "做什么", "干什么", "干嘛", "职责", "职能", "工作内容", "区别", "不同", "差别", "介绍", "说说", "讲讲", "组", "组在", "what's", "mean", "means", "meaning"]
 )
 _PUNCT = re.compile(r"^[\W_]+$")
 _lock = threading.Lock()

@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -138,7 +138,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         for i, k in enumerate(keys):
             matrix[i] = fresh[k] if k in fresh else old_vectors[k]
 
-        generation = datetime.now(timezone.utc).strftime("g%Y%m%d-%H%M%S-") + fingerprint[:8]
+        generation = datetime.now(UTC).strftime("g%Y%m%d-%H%M%S-") + fingerprint[:8]
         gen_dir = store.generation_dir(settings, generation)
         if gen_dir.exists():
             import shutil
@@ -176,7 +176,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "chunks": len(chunks),
             "files": {s.name: s.sha for s in sources},
             "chroma_url": settings.chroma_url,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
         store.write_current(settings, meta)
