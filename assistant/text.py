@@ -7,7 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Invisible characters that only get in the way of matching (zero-width, BOM, bidi marks).
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -60,7 +60,8 @@ def fold_simplified(text: str) -> str:
 def script(text: str) -> str:
     """Guess the writer's script: 'en', 'zh-Hans' or 'zh-Hant'."""
     cjk = _CJK.findall(text)
-    if len(cjk) < max(1, len(_LATIN.findall(text)) // 4):
+    # English words against Chinese characters: "Who owns 拉新?" is English, 「slogan誰定」 Chinese.
+    if not cjk or 1.5 * len(_LATIN_WORD.findall(text)) > len(cjk):
         return "en"
     joined = "".join(cjk)
     simp = sum(a != b for a, b in zip(joined, to_traditional(joined), strict=False))

@@ -133,8 +133,13 @@ def decide(
             ranked = inside + [kv for kv in ranked if kv not in inside]
     best, best_score = ranked[0]
     # A sub-team with a fair share of the evidence is the more useful (and still correct) answer.
+    def top_hit(label: str) -> float:
+        return max((h.score for h in support.get(label, [])), default=0.0)
+
     for label, s in ranked[1:]:
-        if best in taxonomy.ancestors(label) and s >= CHILD_RATIO * best_score:
+        if best in taxonomy.ancestors(label) and (
+            s >= CHILD_RATIO * best_score or (s >= 0.5 * best_score and top_hit(label) >= 0.9 * top_hit(best))
+        ):
             best, best_score = label, s
             break
 

@@ -101,7 +101,15 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                 hi = mid - 1
         return lo + 1
 
-    for a, b in _spans(text):
+    spans = list(_spans(text))
+
+    def next_is_item(i: int) -> bool:
+        for a2, b2 in spans[i + 1 :]:
+            if text[a2:b2].strip():
+                return bool(ENUM.match(text[a2:b2]))
+        return True
+
+    for i, (a, b) in enumerate(spans):
         line = text[a:b]
         stripped = line.strip()
         if not stripped:
@@ -119,7 +127,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             st.sub, st.company = stripped, stripped
             st.sub_owner = st.context_owner = None
             continue
-        if SUBHEAD.match(line):
+        # A short numbered line is a heading (1、細分) unless a list goes on (1. 費用收支 / 2. 預決算).
+        if SUBHEAD.match(line) and not (ENUM.match(line) and not re.match(r"^\s*\d+\.\d", line) and next_is_item(i)):
             st.sub, st.company = stripped, None
             st.sub_owner = _first(taxonomy.mentions(stripped))
             st.context_owner = None
