@@ -166,9 +166,9 @@ class HybridRetriever(BaseRetriever):
     fusion: str = DEFAULT_FUSION
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        from . import pipeline
+        from .engine import resources
 
-        store, embedder = pipeline.resources(self.settings)
+        store, embedder = resources(self.settings)
         hits = search(store, embedder, make_query(query, store), self.k, self.fusion)
         return [
             Document(

@@ -21,7 +21,7 @@ from assistant.taxonomy import TAXONOMY_FILE, for_corpus
 from . import files
 from .chunker import chunk, index_text
 
-CHUNKER_VERSION = 1  # bump when chunking changes, so an unchanged corpus is still rebuilt
+INDEX_VERSION = 2  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
 BATCH = 64
 
 
@@ -58,7 +58,7 @@ def _key(text: str) -> str:
 
 
 def _fingerprint(sources, taxonomy_sha: str, embedder: str, chroma_url: str | None) -> str:
-    h = hashlib.sha256(f"{CHUNKER_VERSION}\n{taxonomy_sha}\n{embedder}\n{chroma_url}\n".encode())
+    h = hashlib.sha256(f"{INDEX_VERSION}\n{taxonomy_sha}\n{embedder}\n{chroma_url}\n".encode())
     for s in sources:
         h.update(f"{s.name}\0{s.sha}\n".encode())
     return h.hexdigest()
