@@ -9,17 +9,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .guard import INJECTION
 from .models import Hit
 from .retriever import Query
 from .taxonomy import Taxonomy
 from .text import fold, has_content
 
-# Attempts to steer the assistant rather than ask it something. Matched on the folded question.
-INJECTION = re.compile(
-    r"忽略.{0,12}(指令|指示|提示|規則|設定|要求|內容|問題)|無視.{0,8}(指令|規則)|(系統|system)\s*(提示|prompt)"
-    r"|你現在是|你是一個(詩人|海盜)|扮演|越獄|jailbreak|(ignore|disregard|forget)\b.{0,40}\b(instruction|prompt|rule|above|previous)"
-    r"|system\s+prompt|you\s+are\s+now|pretend\s+(to\s+be|you)|act\s+as\b|developer\s+mode|所有問題都回答"
-)
 # "Which team inside X …?": the answer is one of X's sub-teams.
 WHICH_TEAM = re.compile(
     r"(哪個|哪一個|哪些|什麼)\s*(崗位|組|小組|團隊|角色|職位|模塊)|(裡|裏|內|下面|底下|之下)的?\s*(哪|什麼)"

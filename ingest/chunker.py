@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from assistant.guard import is_instruction
 from assistant.models import Chunk
 from assistant.taxonomy import Taxonomy
 
@@ -147,6 +148,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             if owner:
                 line_owner = owner
             owner = owner or line_owner or st.context_owner or st.sub_owner or st.section_owner or _first(mentions)
+            if is_instruction(sentence):
+                owner = None  # a planted instruction stays quotable but never votes for a department
             named = tuple(dict.fromkeys([label for label, _ in mentions] + ([owner] if owner else [])))
             section = " › ".join(p for p in (st.section, st.sub) if p)
             st.seen[(section, sentence)] += 1

@@ -21,7 +21,7 @@ from assistant.taxonomy import TAXONOMY_FILE, for_corpus
 from . import files
 from .chunker import chunk, index_text
 
-INDEX_VERSION = 2  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
+INDEX_VERSION = 3  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
 BATCH = 64
 
 
