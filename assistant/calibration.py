@@ -8,11 +8,11 @@ import numpy as np
 
 from .verdict import CALIBRATION_FILE, _calibration
 
-FEATURES = ("share", "evidence")
+FEATURES = ("share", "margin", "evidence")
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 5000, lr: float = 0.5) -> tuple[np.ndarray, float]:
-    """Logistic regression by gradient descent (two features: no need for a solver library)."""
+    """Logistic regression by gradient descent (a few features: no need for a solver library)."""
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(x @ w + b)))

@@ -12,7 +12,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .embedder import embed_array
+from .embedder import check_dimension
 from .models import Hit
 from .store import Store
 from .text import clean, fold, fold_simplified
@@ -92,22 +92,27 @@ def find_company(text: str, expansions: tuple[str, ...], companies: list[str]) -
     extra = fold(" ".join(expansions))
     letter = _COMPANY_EN.search(folded)
     says_company = "公司" in folded or "company" in folded
+    parsed = []
     for company in companies:
         tag, _, desc = company.partition(":")
         tag_f, desc_f = fold(tag.strip()), fold(desc.strip())
-        core = desc_f.removesuffix("公司").removeprefix("互聯網")
-        latin = "".join(re.findall(r"[a-z]+", core))
+        parsed.append((company, tag_f, desc_f))
+    # The letter first (公司A, 「A公司」, "company A"): it is unambiguous.
+    for company, tag_f, _ in parsed:
         tag_letter = tag_f[-1:] if tag_f[-1:].isascii() else ""
         if tag_f in folded or (letter and tag_letter == letter.group(1)):
             return company
-        if tag_letter and re.search(rf"(?<![a-z]){tag_letter}\s*公司", folded):  # 「A公司」
+        if tag_letter and re.search(rf"(?<![a-z]){tag_letter}\s*公司", folded):
             return company
+    for company, _, desc_f in parsed:
+        core = desc_f.removesuffix("公司").removeprefix("互聯網")
+        latin = "".join(re.findall(r"[a-z]+", core))
         if desc_f and desc_f in folded:
             return company
         if says_company and core and (
             re.search(re.escape(core) + r".{0,4}公司", folded)
-            or (latin and re.search(latin + r".{0,4}(公司|company)", folded))
-            or ("company" in folded and core in extra)
+            or (latin and re.search(rf"(?<![a-z]){latin}(?![a-z]).{{0,12}}(公司|company)", folded))
+            or ("company" in folded and (desc_f in extra or "互聯網" + core in extra or (len(core) >= 3 and core in extra)))
         ):
             return company
     return None
@@ -126,7 +131,8 @@ def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_F
     dense: list[tuple[str, float]] = []
     keyword: list[tuple[str, float]] = []
     if fusion != "keyword":
-        vector = embed_array(embedder, [query.text])[0].tolist()
+        vector = embedder.embed_query(query.text)  # issue 7: the embedder's query prefix applies here
+        check_dimension(store.meta, embedder, len(vector))  # a different vector space is an error, never mixed
         dense = store.dense(vector, n)
     if fusion != "dense":
         keyword = store.keyword.search(query.text, n, list(query.expansions))
@@ -149,7 +155,12 @@ def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_F
         for cid in scores:
             if store.chunks[cid].company == query.company:
                 scores[cid] *= 1.5
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if store.settings.reranker:  # issue 7: optional cross-encoder over the fused candidates (assistant/rerank.py)
+        from .rerank import rerank
+
+        ranked = rerank(store.settings.reranker, query.text, ranked, store.chunks)
+    ranked = ranked[:k]
     return [
         Hit(chunk=store.chunks[cid], score=s, dense=dense_by.get(cid, 0.0), keyword=kw_by.get(cid, 0.0))
         for cid, s in ranked

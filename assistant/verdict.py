@@ -140,9 +140,22 @@ def decide(
 
     # Evidence for a department includes its sub-teams' when judging how settled the verdict is.
     rivals = [(label, s) for label, s in ranked if not (taxonomy.is_under(label, best) or taxonomy.is_under(best, label))]
-    second = rivals[0][1] if rivals else 0.0
+    # How settled: the best department's share against every unrelated owner among all hits,
+    # and how far the best hit stands above the first hit that points elsewhere.
+    related = lambda lab: lab and (taxonomy.is_under(lab, best) or taxonomy.is_under(best, lab))  # noqa: E731
+    mine_all = sum(h.score for h in hits if related(h.chunk.owner))
+    other_all: dict[str, float] = {}
+    for h in hits:
+        if h.chunk.owner and not related(h.chunk.owner):
+            other_all[h.chunk.owner] = other_all.get(h.chunk.owner, 0.0) + h.score
+    second = max(other_all.values(), default=0.0)
+    first_other = next((h.score for h in hits if h.chunk.owner and not related(h.chunk.owner)), 0.0)
     ev = evidence(hits, coverage)
-    features = {"share": best_score / (best_score + second), "evidence": ev}
+    features = {
+        "share": mine_all / (mine_all + second) if mine_all + second else 0.0,
+        "margin": (top - first_other) / top if top else 0.0,
+        "evidence": ev,
+    }
     params = _calibration()
     if ev < params.get("abstain", {}).get("evidence", ABSTAIN_BELOW):
         return Verdict(None, 0.0, ranked, support, abstain="weak", features=features)
