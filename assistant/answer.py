@@ -15,11 +15,15 @@ from .verdict import HEDGE, decide
 
 QUOTE_LIMIT = 3  # citations for the verdict itself
 # A short question that leans on the previous one: 「那在VR科技公司呢?」, "what about company C?"
-FOLLOW_UP = re.compile(r"^\s*(那|那麼|那么|還有|还有|如果|要是|and\b|what about|how about|in\b|at\b|for\b)", re.I)
+FOLLOW_UP = re.compile(
+    r"^\s*(那|那麼|那么|還有|还有|如果|要是|換成|换成|and\b|what about|how about|in\b|at\b|for\b)|呢\s*[??]?\s*$", re.I
+)
 
 
 def _is_follow_up(question: str) -> bool:
-    return bool(FOLLOW_UP.match(question)) or len(question.strip()) <= 8
+    """Leans on the previous question: 「那在VR科技公司呢?」, "what about company C?". A short but
+    complete question such as 「新媒體歸誰?」 stands alone."""
+    return bool(FOLLOW_UP.search(question))
 
 
 def answer(
@@ -99,7 +103,7 @@ def answer(
         cite(h)
     sides = [Side(label, context, tuple(cite(h) for h in hs)) for label, context, hs in verdict.depends]
     alternatives = [Alternative(label, round(s / verdict.ranked[0][1], 3)) for label, s in verdict.ranked[:5]]
-    return Answer(
+    ans = Answer(
         question=text,
         department=dept,
         confidence=verdict.confidence,
@@ -112,6 +116,11 @@ def answer(
         lang=lang,
         signals=verdict.features,
     )
+    if settings.llm:  # issue 7: an LLM may phrase it; assistant/llm.py validates it or falls back to `ans`
+        from .llm import phrase
+
+        return phrase(ans, hits, verdict, taxonomy, settings)
+    return ans
 
 
 def _context_name(context: str, lang: str) -> str:
