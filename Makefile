@@ -6,12 +6,14 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup ask serve test lint eval baseline browser clean
+.PHONY: setup ask serve test lint eval baseline browser clean bench
 
+# torch first, pinned to the CPU wheel on disk: sentence-transformers (extra st) would otherwise pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,dev]'
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test,dev,st,st-test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -22,9 +24,9 @@ ask: setup
 serve: setup
 	$(BIN)/whosejob serve
 
-# Debian's chromium for the browser tests (never `playwright install`: no downloads here).
+# Debian's chromium and CJK fonts for the browser tests (never `playwright install`: no downloads here).
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	@(test -x /usr/bin/chromium && dpkg -s fonts-noto-cjk >/dev/null 2>&1) || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 test: setup browser
 	$(BIN)/ruff check assistant ingest tests
@@ -34,6 +36,11 @@ test: setup browser
 # The regression run: fails when accuracy drops >1 point below eval/baseline.json or a citation is not verbatim.
 eval: setup
 	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json
+
+# The benchmark report in docs/ (1k to 100k chunks: the 100k size takes tens of minutes on 2 cores).
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/whosejob bench --sizes $${SIZES:-1000,10000,100000} --out docs
 
 baseline: setup
 	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null

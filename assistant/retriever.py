@@ -7,11 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
-
 from .embedder import check_dimension
 from .models import Hit
 from .store import Store
@@ -121,7 +116,7 @@ def find_company(text: str, expansions: tuple[str, ...], companies: list[str]) -
 def make_query(text: str, store: Store) -> Query:
     text = clean(text).strip()
     expansions, glossed = glossary_terms(text, store.settings.corpus)
-    companies = sorted({c.company for c in store.chunks.values() if c.company})
+    companies = list(store.companies)
     return Query(text=text, expansions=expansions, company=find_company(text, expansions, companies), glossed=glossed)
 
 
@@ -165,27 +160,3 @@ def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_F
         Hit(chunk=store.chunks[cid], score=s, dense=dense_by.get(cid, 0.0), keyword=kw_by.get(cid, 0.0))
         for cid, s in ranked
     ]
-
-
-class HybridRetriever(BaseRetriever):
-    """The same hybrid search as a LangChain retriever: `Document`s carrying the chunk metadata."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
-
-    settings: object | None = None  # assistant.settings.Settings; None = from the environment
-    k: int = 8
-    fusion: str = DEFAULT_FUSION
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        from .engine import resources
-
-        store, embedder = resources(self.settings)
-        hits = search(store, embedder, make_query(query, store), self.k, self.fusion)
-        return [
-            Document(
-                id=h.chunk.id,
-                page_content=h.chunk.text,
-                metadata=h.chunk.metadata() | {"score": h.score, "dense": h.dense, "keyword": h.keyword},
-            )
-            for h in hits
-        ]

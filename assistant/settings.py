@@ -37,10 +37,15 @@ class Settings:
     port: int = 7860
     auth: str | None = None  # "user:pass" basic auth for the web chat
     slack_api_url: str | None = None  # Slack Web API base URL override (proxy or local stand-in)
+    cache: Path | None = None  # derived caches (decompressed model tables, jieba dict); default <home>/cache
 
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache or self.home / "cache"
 
     @property
     def feedback_path(self) -> Path:
@@ -53,7 +58,7 @@ class Settings:
     def with_overrides(self, **overrides) -> Settings:
         """Apply CLI flags; a None flag means 'not given' and keeps the env value."""
         given = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("home", "corpus"):
+        for key in ("home", "corpus", "cache"):
             if key in given:
                 given[key] = Path(given[key]).expanduser()
         return replace(self, **given)
@@ -78,6 +83,6 @@ def load(environ: dict[str, str] | None = None, **overrides) -> Settings:
         raw = env.get(ENV_PREFIX + f.name.upper())
         if raw is None:
             continue
-        kind = {"home": Path, "corpus": Path, "k": int, "max_question_chars": int, "port": int}.get(f.name, str)
+        kind = {"home": Path, "corpus": Path, "cache": Path, "k": int, "max_question_chars": int, "port": int}.get(f.name, str)
         values[f.name] = _coerce(f.name, raw, kind)
     return Settings(**values).with_overrides(**overrides)

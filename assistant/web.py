@@ -101,37 +101,59 @@ def _messages(turns: list[dict]) -> list[dict]:
 
 
 def make_respond(settings: Settings, tax: Taxonomy):
-    """The chat handler: (question, this session's turns) → (cleared box, chat, turns, JSON of the answer)."""
+    """The chat handler: (question, this session's turns) → (cleared box, chat, turns, JSON of the answer).
 
-    def respond(question: str, turns: list[dict] | None) -> tuple[str, list[dict], list[dict], dict]:
+    With an LLM configured (`WHOSEJOB_LLM`) it is a generator that shows the model's text as it streams,
+    then the validated final answer; otherwise one plain call of `answer()`.
+    """
+
+    def prepare(question: str, turns: list[dict] | None) -> tuple[str, list[dict], list[str]]:
         turns = list(turns or [])
-        question = question or ""
-        if not question.strip():
-            return "", _messages(turns), turns, {}
-        history = [t["question"] for t in turns if t["answer"] is not None]
-        ans: Answer | None = None
-        try:
-            ans = answer(question, history=history, settings=settings)
-        except WhosejobError as err:  # too long, unreadable, index unavailable: said politely, in the chat
-            message = _refusal(question, err, settings)
-        except Exception:  # a bug must not take the page down: log it, keep the conversation going
-            traceback.print_exc()
-            message = webview.label("failed", script(question[:200])).format(error="internal error")
+        return question or "", turns, [t["question"] for t in turns if t["answer"] is not None]
+
+    def finish(question: str, turns: list[dict], ans: Answer | None, message: str) -> tuple[str, list[dict], list[dict], dict]:
         if ans is not None:
             a_html, payload = webview.answer_html(ans, tax), ans.to_dict()
         else:
             question = question[: settings.max_question_chars]  # a refused question is not kept whole
             a_html, payload = webview.notice_html(message), {"question": question[:200], "error": message}
-        turn = {
-            "question": question,
-            "answer": ans,
-            "q_html": webview.question_html(question),
-            "a_html": a_html,
-        }
+        turn = {"question": question, "answer": ans, "q_html": webview.question_html(question), "a_html": a_html}
         turns = [*turns, turn][-MAX_TURNS:]
         return "", _messages(turns), turns, payload
 
-    return respond
+    def failure(question: str, err: Exception) -> str:
+        if isinstance(err, WhosejobError):  # too long, unreadable, index unavailable: said politely
+            return _refusal(question, err, settings)
+        traceback.print_exc()  # a bug must not take the page down: log it, keep the conversation going
+        return webview.label("failed", script(question[:200])).format(error="internal error")
+
+    def respond(question: str, turns: list[dict] | None) -> tuple[str, list[dict], list[dict], dict]:
+        question, turns, history = prepare(question, turns)
+        if not question.strip():
+            return "", _messages(turns), turns, {}
+        try:
+            return finish(question, turns, answer(question, history=history, settings=settings), "")
+        except Exception as err:  # noqa: BLE001 - every failure becomes a chat message
+            return finish(question, turns, None, failure(question, err))
+
+    def respond_streaming(question: str, turns: list[dict] | None):
+        from .llm import stream_answer
+
+        question, turns, history = prepare(question, turns)
+        if not question.strip():
+            yield "", _messages(turns), turns, {}
+            return
+        try:
+            for item in stream_answer(question, history=history, settings=settings):
+                if isinstance(item, Answer):
+                    yield finish(question, turns, item, "")
+                    return
+                partial = {"q_html": webview.question_html(question), "a_html": webview.streaming_html(item)}
+                yield "", _messages([*turns, partial]), turns, {}
+        except Exception as err:  # noqa: BLE001 - every failure becomes a chat message
+            yield finish(question, turns, None, failure(question, err))
+
+    return respond_streaming if settings.llm else respond
 
 
 def make_on_like(settings: Settings):

@@ -77,6 +77,11 @@ def notice_html(message: str) -> str:
     return f'<div class="wj-answer wj-notice"><p>{esc(message)}</p></div>'
 
 
+def streaming_html(text: str) -> str:
+    """The LLM's answer text while it streams; the checked final answer replaces it."""
+    return f'<div class="wj-answer wj-streaming"><p>{esc(text)}</p></div>'
+
+
 def _lines(c: Citation | Chunk, lang: str) -> str:
     a, b = c.lines if isinstance(c, Citation) else (c.line_start, c.line_end)
     span = f"{a}" if a == b else f"{a}–{b}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,6 +25,7 @@ from .chunker import chunk, index_text
 
 INDEX_VERSION = 3  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
 BATCH = 64
+EMBED_THREADS = 2  # one BLAS thread each; more threads than cores only adds contention
 
 
 @dataclass
@@ -39,6 +42,8 @@ class Report:
     store_seconds: float
     generation: str
     changed: bool
+    keyword_seconds: float = 0.0  # BM25 build, overlapped with embedding
+    chroma_seconds: float = 0.0  # adding to the Chroma collection (part of store_seconds)
 
     def line(self) -> str:
         if not self.changed:
@@ -51,6 +56,49 @@ class Report:
             f"{self.deleted} deleted, {self.unchanged} unchanged); embedded {self.embedded} in "
             f"{self.embed_seconds:.1f}s, stored in {self.store_seconds:.1f}s, {self.seconds:.1f}s in all"
         )
+
+
+def _keyword(ids: list[str], texts: list[str], vocabulary: tuple[str, ...], gen_dir) -> float:
+    started = time.perf_counter()
+    KeywordIndex.build(ids, texts, vocabulary).save(gen_dir / "keyword")
+    return time.perf_counter() - started
+
+
+def _side_executor():
+    """A forked process only from a single-threaded process (the CLI): a lock some other thread holds
+    at fork time would stay locked in the child forever. Elsewhere (a server ingesting) a thread."""
+    import multiprocessing
+    import threading
+
+    if (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and len(os.sched_getaffinity(0)) > 1
+    ):
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(1)
+
+
+def _embed(embedder, todo: list[tuple[str, str]], progress: bool | None) -> dict[str, np.ndarray]:
+    """Vectors for (key, text) pairs, in batches; several threads at once when the embedder allows it."""
+    fresh: dict[str, np.ndarray] = {}
+    if not todo:
+        return fresh
+    from tqdm import tqdm
+
+    workers = min(EMBED_THREADS, os.cpu_count() or 1) if getattr(embedder, "concurrent", False) else 1
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    bar = tqdm(total=len(todo), desc="embedding", unit="chunk", file=sys.stderr,
+               disable=(not sys.stderr.isatty()) if progress is None else not progress)
+    with ThreadPoolExecutor(workers) as pool:
+        for batch, vecs in zip(batches, pool.map(lambda b: embed_array(embedder, [t for _, t in b]), batches), strict=True):
+            for (k, _), v in zip(batch, vecs, strict=True):
+                fresh[k] = v
+            bar.update(len(batch))
+    bar.close()
+    return fresh
 
 
 def _key(text: str) -> str:
@@ -95,7 +143,9 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         current = store.read_current(settings)
         if current and current.get("fingerprint") == fingerprint and not force:
             gen_dir = store.generation_dir(settings, current["generation"])
-            if (gen_dir / "chunks.jsonl").exists():
+            # With a server, "up to date" also means the server still holds it (an unreachable one exits 3).
+            on_server = not settings.chroma_url or (store.server_current(settings) or {}).get("generation") == current["generation"]
+            if (gen_dir / "chunks.jsonl").exists() and on_server:
                 return Report(len(sources), current.get("chunks", 0), 0, 0, 0, current.get("chunks", 0), 0,
                               time.perf_counter() - started, 0.0, 0.0, current["generation"], False)
 
@@ -106,7 +156,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         # Reuse vectors of the current generation when the embedder is the same.
         old_vectors: dict[str, np.ndarray] = {}
         old_chunks: dict[str, dict] = {}
-        if current and current.get("embedder") == name:
+        if current and current.get("embedder") == name and current.get("dim") == dimension(embedder):
             old_dir = store.generation_dir(settings, current["generation"])
             try:
                 prev = store.load_chunks(old_dir)
@@ -119,40 +169,33 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
 
         todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in old_vectors}.items())
         dim = dimension(embedder)
-        fresh: dict[str, np.ndarray] = {}
-        embed_started = time.perf_counter()
-        if todo:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(todo), desc="embedding", unit="chunk", file=sys.stderr,
-                       disable=(not sys.stderr.isatty()) if progress is None else not progress)
-            for i in range(0, len(todo), BATCH):
-                batch = todo[i : i + BATCH]
-                vecs = embed_array(embedder, [t for _, t in batch])
-                for (k, _), v in zip(batch, vecs, strict=True):
-                    fresh[k] = v
-                bar.update(len(batch))
-            bar.close()
-        embed_seconds = time.perf_counter() - embed_started
-        matrix = np.zeros((len(chunks), dim), dtype=np.float32)
-        for i, k in enumerate(keys):
-            matrix[i] = fresh[k] if k in fresh else old_vectors[k]
-
-        generation = datetime.now(UTC).strftime("g%Y%m%d-%H%M%S-") + fingerprint[:8]
+        # Never the name of an earlier generation, even within a second: chromadb keeps a client per path,
+        # and one pointed at a deleted-and-recreated folder fails with "readonly database".
+        generation = datetime.now(UTC).strftime("g%Y%m%d-%H%M%S-%f-") + fingerprint[:8]
         gen_dir = store.generation_dir(settings, generation)
         if gen_dir.exists():
             import shutil
 
             shutil.rmtree(gen_dir)
         gen_dir.mkdir(parents=True)
+        # BM25 tokenizing is pure Python: in a thread it would hold the GIL the embedding threads need,
+        # so it runs in a forked process beside them (a thread where fork is not available).
+        vocabulary = tuple(taxonomy.terms())
+        with _side_executor() as side:
+            keyword_job = side.submit(_keyword, [c.id for c in chunks], texts, vocabulary, gen_dir)
+            embed_started = time.perf_counter()
+            fresh = _embed(embedder, todo, progress)
+            embed_seconds = time.perf_counter() - embed_started
+            keyword_seconds = keyword_job.result()
+        matrix = np.zeros((len(chunks), dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            matrix[i] = fresh[k] if k in fresh else old_vectors[k]
+
         store_started = time.perf_counter()
-        with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
-            for c in chunks:
-                fh.write(json.dumps({"id": c.id, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
+        store.write_chunks(gen_dir, chunks)
         np.save(gen_dir / "vectors.npy", matrix)
-        KeywordIndex.build([c.id for c in chunks], texts, tuple(taxonomy.terms())).save(gen_dir / "keyword")
-        vs = store.vectorstore(settings, generation, embedder, create=True)
-        collection = vs._collection
+        chroma_started = time.perf_counter()
+        collection = store.collection(settings, generation, create=True)
         step = max(1, min(5000, collection._client.get_max_batch_size()))
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
@@ -160,8 +203,10 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
                 ids=[c.id for c in part],
                 embeddings=matrix[i : i + step],
                 documents=[c.text for c in part],
-                metadatas=[c.metadata() for c in part],
+                # seq: the order to rebuild the chunk table in when it is read back from a server
+                metadatas=[c.metadata() | {"seq": i + j} for j, c in enumerate(part)],
             )
+        chroma_seconds = time.perf_counter() - chroma_started
         store_seconds = time.perf_counter() - store_started
 
         new_ids = {c.id for c in chunks}
@@ -179,6 +224,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+        if settings.chroma_url:  # readers elsewhere find the generation (and rebuild BM25) from this
+            store.publish(settings, {k: v for k, v in meta.items() if k != "files"} | {"vocabulary": list(vocabulary)})
         store.write_current(settings, meta)
         # Keep the previous generation for readers that opened it a moment ago.
         store.prune(settings, keep={generation} | ({current["generation"]} if current else set()))
@@ -187,6 +234,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             unchanged=len(chunks) - new - updated, embedded=len(todo),
             seconds=time.perf_counter() - started, embed_seconds=embed_seconds,
             store_seconds=store_seconds, generation=generation, changed=True,
+            keyword_seconds=keyword_seconds, chroma_seconds=chroma_seconds,
         )
     finally:
         lock.release()

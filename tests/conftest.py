@@ -15,12 +15,21 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory) -> Path:
+    """One WHOSEJOB_CACHE (decompressed model tables, jieba dict) for the session and its subprocesses,
+    so each test's fresh WHOSEJOB_HOME does not write its own ~80 MB copy."""
+    path = tmp_path_factory.mktemp("cache")
+    os.environ["WHOSEJOB_CACHE"] = str(path)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch) -> Path:
     """A private WHOSEJOB_HOME for each test, so no test sees another's index or feedback."""
     path = tmp_path / "home"
     monkeypatch.setenv("WHOSEJOB_HOME", str(path))
-    for var in ("WHOSEJOB_CHROMA_URL", "WHOSEJOB_EMBEDDER", "WHOSEJOB_LLM", "WHOSEJOB_CORPUS", "WHOSEJOB_AUTH"):
+    for var in ("WHOSEJOB_CHROMA_URL", "WHOSEJOB_EMBEDDER", "WHOSEJOB_LLM", "WHOSEJOB_RERANKER", "WHOSEJOB_CORPUS", "WHOSEJOB_AUTH"):
         monkeypatch.delenv(var, raising=False)
     return path
 

@@ -1,7 +1,8 @@
 import pytest
 
+from assistant.chains import HybridRetriever
 from assistant.engine import resources
-from assistant.retriever import HybridRetriever, glossary_terms, make_query, search
+from assistant.retriever import glossary_terms, make_query, search
 
 
 def test_chroma_store_is_real_and_persistent(ready):
