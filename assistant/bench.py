@@ -31,6 +31,16 @@ COLD_QUESTION = "新聞稿和危機公關歸誰管?"
 SERVE_QUESTIONS = ("新聞稿歸誰管?", "who sets product prices?", "用户留存率低该找哪个部门?")
 
 
+
+def _stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a child server, then kill it if it does not go."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -71,12 +81,7 @@ def chroma_server(path: Path, timeout: float = 60.0):
             time.sleep(0.2)
         yield url, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        _stop(proc)
         log.close()
 
 
@@ -261,12 +266,7 @@ def serve_rss(settings: Settings, env: dict, timeout: float = 300.0) -> dict:
         result["peak_rss_mb"] = _vm(proc.pid, "VmHWM")
         return result
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
+        _stop(proc)
 
 
 def _vm(pid: int, field: str) -> int:
