@@ -259,6 +259,7 @@ def build_app(settings: Settings, *, bot_token: str, signing_secret: str, api_ur
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True  # a slow client never holds up shutdown
+    request_queue_size = 128  # a burst of Slack deliveries must not overflow the accept queue (default 5)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -6,13 +6,17 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from assistant import settings
-from assistant.bench import chroma_server, free_port
+from assistant.bench import _bin, _stop, chroma_server, free_port
 from assistant.engine import embedder_for
 from assistant.errors import StoreUnavailable
 from assistant.evaluation import default_cases_path, load_cases
@@ -135,3 +139,64 @@ def test_server_gone_while_serving_is_a_store_error_naming_the_url(corpus_copy, 
         assert answer("新聞稿歸誰管?", settings=s).department == "公關部"
     with pytest.raises(StoreUnavailable, match=url.replace(".", r"\.")):
         answer("展會現場跟展館那邊的業務對接,是誰的活?", settings=s)
+
+
+@contextmanager
+def _chroma_run(path: Path, port: int, timeout: float = 60.0):
+    """`chroma run` on a chosen port and data path (so it can be restarted exactly there); stopped on exit."""
+    import httpx
+
+    url = f"http://127.0.0.1:{port}"
+    with open(path.parent / f"{path.name}.log", "ab") as log:
+        proc = subprocess.Popen(
+            [_bin("chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                assert proc.poll() is None, f"chroma run exited with {proc.returncode}"
+                try:
+                    if httpx.get(url + "/api/v2/heartbeat", timeout=1.0).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, f"chroma run did not answer on {url}"
+                time.sleep(0.2)
+            yield url
+        finally:
+            _stop(proc)
+
+
+def test_server_stopped_then_restarted_on_the_same_port_recovers_without_a_restart(
+    corpus_copy, tmp_path, monkeypatch
+):
+    """Stopped while serving: StoreUnavailable naming the URL (CLI: exit 3, one line). Restarted on the
+    same port and path: the same process answers again by itself, also across the pointer re-check."""
+    from assistant import store
+    from assistant.answer import answer
+
+    data, port = tmp_path / "data", free_port()
+    question = "新聞稿歸誰管?"
+    with _chroma_run(data, port) as url:
+        s = settings.load(environ={}, home=tmp_path / "home", corpus=corpus_copy, chroma_url=url)
+        ingest(s, embedder_for(s), progress=False)
+        before = answer(question, settings=s).to_dict()
+        assert before["department"] == "公關部"
+
+    # POINTER_TTL long: the cached store's query fails; zero: the server-pointer re-check fails first.
+    for ttl in (3600.0, 0.0):
+        monkeypatch.setattr(store, "POINTER_TTL", ttl)
+        with pytest.raises(StoreUnavailable, match=re.escape(url)):
+            answer(question, settings=s)
+    done = _cli("ask", question, "--home", str(s.home), "--chroma-url", url)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 3 and len(lines) == 1 and url in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+
+    with _chroma_run(data, port) as again:
+        assert again == url
+        for ttl in (3600.0, 0.0):  # the cached store's own query, then through the pointer re-check
+            monkeypatch.setattr(store, "POINTER_TTL", ttl)
+            assert answer(question, settings=s).to_dict() == before  # at once, in the same process
+        assert answer("Who writes press releases?", settings=s).department == "公關部"
