@@ -65,3 +65,11 @@ def corpus_copy(tmp_path) -> Path:
         if f.suffix in (".txt", ".md", ".yaml"):
             shutil.copy(f, dst / f.name)
     return dst
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Screenshots, timings and load numbers: $WHOSEJOB_ARTIFACTS when set (CI), else a temp dir."""
+    path = Path(os.environ.get("WHOSEJOB_ARTIFACTS") or tmp_path_factory.mktemp("artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -130,13 +130,6 @@ def _check(run: dict, numbers: dict, proc: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    path = Path(os.environ.get("WHOSEJOB_ARTIFACTS") or tmp_path_factory.mktemp("load-artifacts"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
 def standin():
     s = RecordingStandIn()
     yield s

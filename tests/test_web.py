@@ -219,14 +219,6 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def artifacts(tmp_path_factory) -> Path:
-    """Screenshots and timings: $WHOSEJOB_ARTIFACTS when CI sets it, else a temp dir (path printed)."""
-    path = Path(os.environ.get("WHOSEJOB_ARTIFACTS") or tmp_path_factory.mktemp("web-artifacts"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
 def servers(built_home, tmp_path_factory):
     """Two `whosejob serve` processes on free loopback ports, started together (2 cores, one wait):
     "main" over a copy of the session index, "fresh" on an empty home (a fresh clone) behind WHOSEJOB_AUTH.
