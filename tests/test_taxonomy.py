@@ -61,17 +61,17 @@ def test_strip_removes_units_but_keeps_role_words(tax):
     assert fold("社群運營") in tax.strip("社群運營歸誰?")
 
 
-def test_bad_taxonomy_files(tmp_path):
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("departments: [oops", "not valid YAML"),
+        ("departments:\n  甲部:\n    parent: 乙部\n  乙部:\n    parent: 甲部\n", "cycle"),
+        ("departments:\n  甲部:\n    aliases: [X]\n  乙部:\n    aliases: [x]\n", "claimed by both"),
+        ("departments:\n  甲部:\n    parent: 丙部\n", "unknown parent"),
+    ],
+)
+def test_bad_taxonomy_files(tmp_path, text, needle):
     bad = tmp_path / "t.yaml"
-    bad.write_text("departments: [oops", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="not valid YAML"):
-        load(bad)
-    bad.write_text("departments:\n  甲部:\n    parent: 乙部\n  乙部:\n    parent: 甲部\n", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="cycle"):
-        load(bad)
-    bad.write_text("departments:\n  甲部:\n    aliases: [X]\n  乙部:\n    aliases: [x]\n", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="claimed by both"):
-        load(bad)
-    bad.write_text("departments:\n  甲部:\n    parent: 丙部\n", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="unknown parent"):
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=needle):
         load(bad)
