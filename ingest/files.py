@@ -8,7 +8,10 @@ from pathlib import Path
 
 from assistant.errors import CorpusError
 
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+# Old binary Office formats are named as skipped (with what to do) rather than passed over in silence.
+UNSUPPORTED = (".doc", ".xls", ".ppt")
+SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", ".html", ".htm", ".xlsx", ".csv", ".pptx")  # see convert.py
 MAX_BYTES = 20 * 1024 * 1024  # a role description is kilobytes; 20 MB is a mistake, not a document
 
 
@@ -17,6 +20,7 @@ class SourceFile:
     name: str  # path relative to the corpus folder, '/'-separated: what citations show
     text: str  # decoded, BOM dropped, CRLF/CR turned into LF: offsets in chunks refer to this
     sha: str  # of the raw bytes
+    marks: tuple[tuple[int, str], ...] = ()  # (offset, "p. 3" / "sheet X, row 7" / "slide 4") for converted files
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -26,14 +30,28 @@ def decode(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise CorpusError(f"{name}: not valid UTF-8 at byte offset {err.start}; save it as UTF-8") from None
+        raise CorpusError(f"{name}: not valid UTF-8 at byte offset {err.start}{_guess(raw)}; save it as UTF-8") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(path: Path, root: Path) -> SourceFile:
-    """Read one corpus file, refusing symlinks that lead outside `root` and oversized files."""
+def _guess(raw: bytes) -> str:
+    """' (looks like GB18030)': the likely encoding of a file that is not UTF-8, for the message."""
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw[:65536]).best()
+    except Exception:
+        return ""
+    return f" (looks like {best.encoding.upper().replace('_', '-')})" if best is not None else ""
+
+
+def read(path: Path, root: Path, cache=None) -> SourceFile:
+    """Read one corpus file, refusing symlinks that lead outside `root` and oversized files.
+
+    .txt/.md are decoded; other formats are converted to text (ingest/convert.py), through `cache`
+    (a convert.Cache) when given, so a file whose bytes did not change is not converted again."""
     name = path.relative_to(root).as_posix()
     real, real_root = path.resolve(), root.resolve()
     if real != real_root and real_root not in real.parents:
@@ -47,17 +65,28 @@ def read(path: Path, root: Path) -> SourceFile:
         raise CorpusError(f"{name}: disappeared while reading the corpus; run ingest again") from None
     except OSError as err:
         raise CorpusError(f"{name}: cannot be read ({err.strerror})") from None
-    return SourceFile(name=name, text=decode(raw, name), sha=hashlib.sha256(raw).hexdigest())
+    sha = hashlib.sha256(raw).hexdigest()
+    if path.suffix.lower() in UNSUPPORTED:
+        raise CorpusError(f"{name}: the old binary {path.suffix} format is not read; save it as {path.suffix.lower()}x")
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        text = decode(raw, name)
+        if not text.strip():
+            raise CorpusError(f"{name}: is empty")
+        return SourceFile(name=name, text=text, sha=sha)
+    from .convert import convert_cached
+
+    conv = convert_cached(raw, name, cache)
+    return SourceFile(name=name, text=conv.text, sha=sha, marks=conv.marks)
 
 
 def find(root: Path) -> list[Path]:
-    """The .txt and .md files under `root`, sorted, hidden files skipped."""
+    """The corpus files under `root` (every suffix in SUFFIXES, subfolders included), sorted, hidden skipped."""
     if not root.is_dir():
         raise CorpusError(f"corpus folder {root} does not exist or is not a folder")
     found = [
         p
         for p in root.rglob("*")
-        if p.suffix.lower() in SUFFIXES
+        if p.suffix.lower() in SUFFIXES + UNSUPPORTED
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
         and (p.is_file() or p.is_symlink())
     ]

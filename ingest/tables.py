@@ -1,0 +1,286 @@
+"""Tables as evidence: a Markdown pipe table is read one row at a time, each row with its header.
+
+A row becomes one chunk. Its quote is one cell of the row as written (the task, or the first cell that
+says what the row is about), never the `|` between cells; the header and the other cells go into what is
+embedded and keyword-indexed (`context`), so "who is responsible for approving discounts" finds the row.
+
+Recognised kinds:
+
+* RACI matrix: a task column and two or more unit columns whose cells hold R, A, C, I or combinations
+  (A/R, R/A, RA, "R, A"), or the Chinese words 負責/负责/主责 (R), 批准/审批 (A), 諮詢/咨询/协同 (C),
+  知會/知会 (I). The row's R unit owns the task, the A unit is its `accountable`, C and I units are
+  named (departments) but do not vote.
+* Owner table: a column headed Owner / Owner team / Responsible / 负责部门 / 主责部门 …: the unit in that
+  cell owns the row; units in a Support / 配合部门 / 协办 column are named.
+* Any other table: the row is plain text evidence; a unit it names up front owns it, as for a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+ROW = re.compile(r"^\s*\|")
+# Inline Markdown around a cell's words: **bold**, `code`, [text](url) / [text][ref], <span …>…</span>.
+LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+TAG = re.compile(r"<[^>]+>")
+EDGE_MARKUP = "*_`~ "
+MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]\([^)]*\)|\[|\]|\\\||\*\*|__|\|")
+
+ROLE_WORDS = {
+    "負責": "R", "负责": "R", "主责": "R", "主責": "R", "主办": "R", "主辦": "R", "牵头": "R", "牽頭": "R", "执行": "R", "執行": "R",
+    "批准": "A", "审批": "A", "審批": "A", "审核": "A", "審核": "A", "决策": "A", "決策": "A",
+    "諮詢": "C", "咨询": "C", "协同": "C", "協同": "C", "配合": "C", "协助": "C", "協助": "C",
+    "知會": "I", "知会": "I", "通知": "I", "告知": "I",
+}
+_WORD = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+RACI_CELL = re.compile(rf"^(?:[RACIS]|{_WORD})(?:\s*[/,、&+\s]?\s*(?:[RACIS]|{_WORD}))*$", re.I)
+TASK_HEADER = re.compile(r"^(task|activity|activities|deliverable|process|work|item|事项|事項|任务|任務|工作|活动|活動|流程|职责|職責)", re.I)
+OWNER_HEADER = re.compile(
+    r"^(owner|owners|owning team|owner team|owner teams|team|responsible|responsible team|responsible unit|"
+    r"department|dept|who|who owns|who approves|"
+    r"负责部门|負責部門|主责部门|主責部門|责任部门|責任部門|牵头部门|牽頭部門|负责单位|負責單位|归口部门|歸口部門|"
+    r"主办部门|主辦部門|承办部门|承辦部門|责任单位|責任單位|负责人|負責人)$",
+    re.I,
+)
+SUPPORT_HEADER = re.compile(
+    r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|"
+    r"配合部门|配合部門|协办部门|協辦部門|协同部门|協同部門|协助部门|協助部門|配合单位|配合單位|相关部门|相關部門)$",
+    re.I,
+)
+
+
+@dataclass
+class Cell:
+    text: str  # the cell's words (markup removed): what is shown and matched
+    start: int  # offsets of the quotable span in the full text (markup around the words excluded)
+    end: int
+
+
+@dataclass
+class Table:
+    first: int  # line index of the header row
+    last: int  # line index of the last row (inclusive)
+    header: list[Cell]
+    rows: list[tuple[int, list[Cell]]]  # (line index, cells)
+    kind: str = "plain"  # raci | owner | plain
+    task: int = 0  # column holding what the row is about
+    units: dict[int, str] = field(default_factory=dict)  # raci: column -> unit name as written
+    owner_col: int | None = None
+    support_cols: tuple[int, ...] = ()
+
+
+@dataclass
+class Row:
+    """What a table row says, for the chunker to make a chunk of."""
+
+    start: int  # the quote: text[start:end], one cell as written
+    end: int
+    line: int  # line index
+    context: str  # header-and-cells reading of the row: embedded and keyword-indexed
+    owner: str | None  # unit as written (R unit, owner cell) or None
+    accountable: str | None = None
+    named: tuple[str, ...] = ()  # every unit the row names (C and I included), as written
+
+
+def plain(text: str) -> str:
+    """A cell's words: links as their text, tags and emphasis marks dropped, escaped pipes unescaped."""
+    text = LINK.sub(r"\1", text)
+    text = TAG.sub(" ", text).replace("\\|", "|")
+    return re.sub(r"\s+", " ", text.replace("**", "").replace("__", "")).strip(" *_`~")
+
+
+def _cell_spans(text: str, a: int, b: int) -> list[Cell]:
+    """Cells of the row text[a:b] with offsets; `\\|` inside a cell is not a separator."""
+    line = text[a:b]
+    lead = len(line) - len(line.lstrip())
+    i = lead + 1 if line[lead:lead + 1] == "|" else lead
+    cells, start = [], i
+    while i <= len(line):
+        if i == len(line) or (line[i] == "|" and line[i - 1:i] != "\\"):
+            raw = line[start:i]
+            if i < len(line) or raw.strip():
+                s, e = start, i
+                while s < e and line[s] in " \t":
+                    s += 1
+                while e > s and line[e - 1] in " \t":
+                    e -= 1
+                cells.append(Cell(plain(raw), a + s, a + e))
+            start = i + 1
+        i += 1
+    return cells
+
+
+def _quote_span(text: str, c: Cell) -> tuple[int, int]:
+    """The cell's words as written, without markup at the edges: [X](url) -> X, **X** -> X."""
+    s, e = c.start, c.end
+    raw = text[s:e]
+    m = LINK.fullmatch(raw) or LINK.match(raw)
+    if m and m.group(1).strip():
+        s, e = s + m.start(1), s + m.end(1)
+    while s < e and text[s] in EDGE_MARKUP:
+        s += 1
+    while e > s and text[e - 1] in EDGE_MARKUP:
+        e -= 1
+    # markup inside (a tag, a link, an escaped pipe, emphasis) is not the document's words: quote the
+    # longest stretch of words between such marks
+    raw = text[s:e]
+    if MARKUP.search(raw):
+        cuts = [0] + [x for m in MARKUP.finditer(raw) for x in (m.start(), m.end())] + [len(raw)]
+        pieces = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+        a, b = max(pieces, key=lambda p: len(raw[p[0]:p[1]].strip(EDGE_MARKUP)))
+        while a < b and raw[a] in EDGE_MARKUP:
+            a += 1
+        while b > a and raw[b - 1] in EDGE_MARKUP:
+            b -= 1
+        if b > a:
+            s, e = s + a, s + b
+    return s, e
+
+
+def find(text: str, spans: list[tuple[int, int]]) -> dict[int, Table]:
+    """Pipe tables (a header row, a `|---|` separator, rows), keyed by their first line index."""
+    tables: dict[int, Table] = {}
+    i = 0
+    while i + 1 < len(spans):
+        a, b = spans[i]
+        a2, b2 = spans[i + 1]
+        if ROW.match(text[a:b]) and SEP.match(text[a2:b2]) and "-" in text[a2:b2]:
+            header = _cell_spans(text, a, b)
+            rows, j = [], i + 2
+            while j < len(spans) and ROW.match(text[spans[j][0]:spans[j][1]]):
+                if not SEP.match(text[spans[j][0]:spans[j][1]]):
+                    rows.append((j, _cell_spans(text, *spans[j])))
+                j += 1
+            table = Table(first=i, last=j - 1, header=header, rows=rows)
+            classify(table)
+            tables[i] = table
+            i = j
+            continue
+        i += 1
+    return tables
+
+
+def roles(cell: str) -> set[str]:
+    """R/A/C/I in one RACI cell ('A/R', 'RA', '主责/审批' -> {'R','A'}); empty when it is not one."""
+    value = cell.strip()
+    if not value or not RACI_CELL.match(value):
+        return set()
+    found = set()
+    for word, role in ROLE_WORDS.items():
+        if word in value:
+            found.add(role)
+            value = value.replace(word, " ")
+    found |= {ch.upper() for ch in value if ch.upper() in "RACIS"}
+    if "S" in found:  # RASCI's Support counts as consulted
+        found = (found - {"S"}) | {"C"}
+    return found
+
+
+def classify(table: Table) -> None:
+    width = len(table.header)
+    body = [cells for _, cells in table.rows]
+    raci_cols = {}
+    for j in range(width):
+        values = [r[j].text for r in body if j < len(r) and r[j].text]
+        if values and sum(1 for v in values if roles(v)) >= max(1, 0.8 * len(values)) and table.header[j].text:
+            raci_cols[j] = table.header[j].text
+    if len(raci_cols) >= 2:
+        table.kind = "raci"
+        table.units = raci_cols
+        table.task = next((j for j in range(width) if j not in raci_cols and TASK_HEADER.match(table.header[j].text)),
+                          next((j for j in range(width) if j not in raci_cols), 0))
+        return
+    heads = [h.text for h in table.header]
+    owner = next((j for j, h in enumerate(heads) if OWNER_HEADER.match(h)), None)
+    if owner is not None and owner > 0:
+        table.kind = "owner"
+        table.owner_col = owner
+        table.support_cols = tuple(j for j, h in enumerate(heads) if SUPPORT_HEADER.match(h))
+        table.task = next((j for j in range(width) if j != owner and j not in table.support_cols), 0)
+
+
+def _units_in(value: str) -> list[str]:
+    """Unit names in an owner cell: 'Sales, Legal' / '市场部、财务部' / 'Team A + Team B'."""
+    parts = [p.strip() for p in re.split(r"\s*(?:[,，、;；/+&]|\band\b|\bwith\b|及|和|与|與)\s*", value) if p.strip()]
+    return [p for p in parts if len(p) <= 40]
+
+
+def rows(text: str, table: Table) -> list[Row]:
+    """One Row per body row of `table` that has something to quote."""
+    out: list[Row] = []
+    heads = [h.text for h in table.header]
+    for line, cells in table.rows:
+        if not cells:
+            continue
+        values = [c.text for c in cells] + [""] * (len(heads) - len(cells))
+        key = table.task if table.task < len(cells) and cells[table.task].text else None
+        if key is None:
+            key = next((j for j, c in enumerate(cells) if c.text and not roles(c.text)), None)
+        if key is None:
+            continue
+        s, e = _quote_span(text, cells[key])
+        if e <= s:
+            continue
+        pairs = [f"{h}: {v}" for h, v in zip(heads, values, strict=False) if v and h]
+        context = "; ".join(pairs) if pairs else values[key]
+        owner = accountable = None
+        named: list[str] = []
+        if table.kind == "raci":
+            by_role: dict[str, list[str]] = {}
+            for j, unit in table.units.items():
+                for role in sorted(roles(values[j]) if j < len(values) else ()):
+                    by_role.setdefault(role, []).append(unit)
+            responsible = by_role.get("R", [])
+            accountables = by_role.get("A", [])
+            owner = (responsible or accountables or [None])[0]
+            accountable = accountables[0] if accountables else None
+            named = [u for r in "RACI" for u in by_role.get(r, [])]
+            words = {"R": "responsible 负责", "A": "accountable 批准", "C": "consulted 咨询", "I": "informed 知会"}
+            context = values[key] + "\n" + "; ".join(
+                f"{words[r]}: {', '.join(by_role[r])}" for r in "RACI" if by_role.get(r)
+            )
+        elif table.kind == "owner":
+            owners = _units_in(values[table.owner_col]) if table.owner_col < len(values) else []
+            owner = owners[0] if owners else None
+            named = owners + [u for j in table.support_cols if j < len(values) for u in _units_in(values[j])]
+        out.append(Row(s, e, line, context, owner, accountable, tuple(dict.fromkeys(named))))
+    return out
+
+
+def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of, seen, fallback: str | None = None,
+           company: str | None = None) -> list:
+    """The chunks of one table: a row each, quoting one cell, owned as the table's kind says.
+
+    Unit names are matched to the taxonomy (`taxonomy.canonical`): a unit it does not know cannot vote.
+    `fallback` (the heading's owner) owns rows of a plain table that name no unit themselves."""
+    import hashlib
+
+    from assistant.models import Chunk
+    from assistant.verdict.guard import is_instruction
+
+    def unit(name: str | None) -> str | None:
+        return taxonomy.canonical(name) if name else None
+
+    out = []
+    for r in rows(text, table):
+        quote = text[r.start:r.end]
+        mentions = [label for label, _ in taxonomy.mentions(r.context)]
+        if table.kind == "plain":
+            owner = mentions[0] if mentions else fallback
+            accountable = None
+        else:
+            owner = unit(r.owner)
+            accountable = unit(r.accountable) or r.accountable
+        if is_instruction(r.context):
+            owner = None  # a planted instruction in a cell stays quotable but never votes
+        named = [u for u in (unit(n) for n in r.named) if u] + mentions + ([owner] if owner else [])
+        seen[(section, r.context)] += 1
+        digest = hashlib.sha1(f"{source}\n{section}\n{quote}\n{r.context}\n{seen[(section, r.context)]}".encode()).hexdigest()[:16]
+        out.append(Chunk(
+            id=digest, source=source, text=quote, start=r.start, end=r.end,
+            line_start=line_of(r.start), line_end=line_of(r.end - 1), section=section, owner=owner,
+            departments=tuple(dict.fromkeys(named)), company=company, accountable=accountable, context=r.context,
+        ))
+    return out

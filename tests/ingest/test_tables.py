@@ -1,0 +1,99 @@
+"""Pipe tables read row by row: RACI matrices (English and Chinese), owner columns, quotes without markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import tables
+
+
+def _spans(text: str):
+    pos, out = 0, []
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _rows(text: str):
+    found = tables.find(text, _spans(text))
+    assert len(found) == 1
+    table = next(iter(found.values()))
+    return table, tables.rows(text, table)
+
+
+@pytest.mark.parametrize(
+    ("cell", "want"),
+    [
+        ("R", {"R"}), ("A/R", {"A", "R"}), ("R/A", {"A", "R"}), ("RA", {"A", "R"}), ("R, A", {"A", "R"}),
+        ("c", {"C"}), ("I", {"I"}), ("S", {"C"}), ("主责", {"R"}), ("主责/审批", {"R", "A"}), ("負責", {"R"}),
+        ("批准", {"A"}), ("諮詢", {"C"}), ("知會", {"I"}), ("协同", {"C"}), ("知会", {"I"}),
+        ("Sales", set()), ("", set()), ("Run payroll", set()), ("Rx", set()),
+    ],
+)
+def test_roles(cell, want):
+    assert tables.roles(cell) == want
+
+
+def test_english_raci_row_owner_accountable_and_named():
+    text = "## RACI\n\n| Task | Finance | Sales | Legal |\n|:--|:-:|:-:|:-:|\n| Approve discounts | C | A/R | I |\n| Run payroll | R | | A |\n"
+    table, rows = _rows(text)
+    assert table.kind == "raci" and table.units == {1: "Finance", 2: "Sales", 3: "Legal"}
+    first, second = rows
+    assert text[first.start:first.end] == "Approve discounts"
+    assert (first.owner, first.accountable) == ("Sales", "Sales")
+    assert first.named == ("Sales", "Finance", "Legal")
+    assert "responsible" in first.context and "Task" not in text[first.start:first.end]
+    assert (second.owner, second.accountable, second.named) == ("Finance", "Legal", ("Finance", "Legal"))
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "owner", "accountable"),
+    [
+        ("| 事項 | 財務部 | 市場部 | 行政部 |", "| 客戶欠款催收 | 諮詢 | 負責 | 知會 |", "市場部", None),
+        ("| 事项 | 财务部 | 市场部 | 行政部 |", "| 固定资产实物管理 | 协同 | 知会 | 主责/审批 |", "行政部", "行政部"),
+        ("| 工作事项 | 人力资源部 | 财务部 |", "| 工资核算 | 主责 | 审批 |", "人力资源部", "财务部"),
+    ],
+)
+def test_chinese_raci(header, cells, owner, accountable):
+    text = f"{header}\n|---|---|---|---|\n{cells}\n"
+    table, (row,) = _rows(text)
+    assert table.kind == "raci"
+    assert (row.owner, row.accountable) == (owner, accountable)
+    assert "|" not in text[row.start:row.end]
+
+
+def test_owner_column_table():
+    text = "| 事项 | 负责部门 | 配合部门 |\n|---|---|---|\n| 客户欠款催收 | 市场部 | 财务部、法务部 |\n"
+    table, (row,) = _rows(text)
+    assert table.kind == "owner"
+    assert text[row.start:row.end] == "客户欠款催收"
+    assert row.owner == "市场部" and row.named == ("市场部", "财务部", "法务部")
+    assert "负责部门: 市场部" in row.context
+
+
+def test_owner_team_with_link_markup_quotes_words_only():
+    text = "| Feature | Owner team | Label |\n|---|---|---|\n| **Session replay** | [Team Replay][Team Replay] | <span>feature/replay</span> |\n"
+    table, (row,) = _rows(text)
+    assert table.kind == "owner" and row.owner == "Team Replay"
+    assert text[row.start:row.end] == "Session replay"
+    assert "Owner team: Team Replay" in row.context
+
+
+def test_plain_table_rows_quote_the_first_cell():
+    text = "| Amount | Limit |\n|---|---|\n| Up to $500 | none |\n| Over $2,000 | CFO sign-off |\n"
+    table, rows = _rows(text)
+    assert table.kind == "plain"
+    assert [text[r.start:r.end] for r in rows] == ["Up to $500", "Over $2,000"]
+    assert all(r.owner is None for r in rows)
+
+
+def test_escaped_pipe_stays_inside_its_cell():
+    text = "| Task | Finance | Sales |\n|---|---|---|\n| Either A \\| B | R | I |\n"
+    _, (row,) = _rows(text)
+    assert text[row.start:row.end] == "Either A" and row.owner == "Finance"
+
+
+def test_lines_that_are_not_a_table_are_left_alone():
+    text = "| a quoted pipe line\nno separator | here\n"
+    assert tables.find(text, _spans(text)) == {}
