@@ -145,11 +145,18 @@ def _docx(raw: bytes, name: str) -> Converted:
     doc = Document(io.BytesIO(raw))
     out = _Out()
 
-    def style_name(p) -> str:
+    # style id -> name once: python-docx's `paragraph.style` scans every style for each paragraph
+    names = {}
+    for st in doc.styles:
         try:
-            return (p.style.name or "") if p.style is not None else ""
-        except (KeyError, AttributeError):
-            return ""
+            names[st.style_id] = st.name or ""
+        except (KeyError, AttributeError, ValueError):
+            continue
+
+    def style_name(p) -> str:
+        ppr = p._p.pPr
+        sid = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+        return names.get(sid, "") if sid else ""
 
     def level(p) -> int:
         """Heading level from the style ('Heading 2', 'Title', localized '标题 2') or the outline level."""

@@ -263,12 +263,16 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
     def unit(name: str | None) -> str | None:
         return taxonomy.canonical(name) if name else None
 
+    _FIELDS = Chunk.__dataclass_fields__
     out = []
     for r in rows(text, table):
         quote = text[r.start:r.end]
         mentions = [label for label, _ in taxonomy.mentions(r.context)]
         if table.kind == "plain":
             owner = mentions[0] if mentions else fallback
+            accountable = None
+        elif table.kind == "owner":  # an owner cell the taxonomy does not know ("Your manager"): as for text
+            owner = unit(r.owner) or next((unit(n) for n in r.named if unit(n)), None) or fallback
             accountable = None
         else:
             owner = unit(r.owner)
@@ -281,6 +285,7 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
         out.append(Chunk(
             id=digest, source=source, text=quote, start=r.start, end=r.end,
             line_start=line_of(r.start), line_end=line_of(r.end - 1), section=section, owner=owner,
-            departments=tuple(dict.fromkeys(named)), company=company, accountable=accountable, context=r.context,
+            departments=tuple(dict.fromkeys(named)), company=company,
+            **{k: v for k, v in (("accountable", accountable), ("context", r.context)) if k in _FIELDS},
         ))
     return out
