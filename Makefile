@@ -1,27 +1,40 @@
-# One venv, everything installed from the project's own files. `make serve` and `make test` are the README's two commands.
+# One venv, installed from the project's own files. `make serve` and `make test` are the README's two commands:
+# serve installs the runtime only (no torch, no test tools); test adds the test, dev and model extras.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup ask serve test lint eval baseline browser clean bench
+.PHONY: runtime setup ask serve test lint eval baseline browser clean bench
 
-# torch first, pinned to the CPU wheel on disk: sentence-transformers (extra st) would otherwise pull a multi-GB CUDA build.
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+
+# What `whosejob` needs to run: ask, ingest, eval, serve, slack.
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $(RUNTIME)
+
+# Everything for the tests: torch first, pinned to the CPU wheel on disk (sentence-transformers, extra st,
+# would otherwise pull a multi-GB CUDA build), then the test, dev and model extras (a superset of the runtime).
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[test,dev,st,st-test]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME)
+
+runtime: $(RUNTIME)
 
 setup: $(STAMP)
 
-ask: setup
+ask: runtime
 	$(BIN)/whosejob ask "$(Q)"
 
-serve: setup
+# The first serve ingests the corpus (the CLI does it on first use), then serves the chat.
+serve: runtime
 	$(BIN)/whosejob serve
 
 # Debian's chromium and CJK fonts for the browser tests (never `playwright install`: no downloads here).
@@ -29,25 +42,25 @@ browser:
 	@(test -x /usr/bin/chromium && dpkg -s fonts-noto-cjk >/dev/null 2>&1) || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 test: setup browser
-	$(BIN)/ruff check assistant ingest tests
+	$(BIN)/ruff check assistant ingest eval bench tests
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory eval
 
 # The regression run: fails when accuracy drops >1 point below eval/baseline.json or a citation is not verbatim.
-eval: setup
+eval: runtime
 	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json
 
 # The benchmark report in docs/ (1k to 100k chunks: the 100k size takes tens of minutes on 2 cores).
-bench: setup
+bench: runtime
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/whosejob bench --sizes $${SIZES:-1000,10000,100000} --out docs
 
-baseline: setup
+baseline: runtime
 	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null
 
 lint: setup
-	$(BIN)/ruff check assistant ingest tests
-	$(BIN)/ruff format --check assistant ingest tests
+	$(BIN)/ruff check assistant ingest eval bench tests
+	$(BIN)/ruff format --check assistant ingest eval bench tests
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

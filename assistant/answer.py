@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from .engine import resources
-from .errors import UsageError
-from .models import Alternative, Answer, Citation, Hit, Side
-from .retriever import DEFAULT_FUSION, Query, make_query, search
-from .settings import Settings
-from .taxonomy import for_corpus
-from .text import clean, in_script, script
-from .verdict import HEDGE, decide
+from assistant.errors import UsageError
+from assistant.index.resources import resources
+from assistant.models import Alternative, Answer, Citation, Hit, Side
+from assistant.retrieval.retriever import DEFAULT_FUSION, Query, make_query, search
+from assistant.settings import Settings
+from assistant.text import clean, in_script, script
+from assistant.verdict.taxonomy import for_corpus
+from assistant.verdict.verdict import HEDGE, decide
 
 QUOTE_LIMIT = 3  # citations for the verdict itself
 # A short question that leans on the previous one: 「那在VR科技公司呢?」, "what about company C?"
@@ -117,7 +117,7 @@ def answer(
         signals=verdict.features,
     )
     if settings.llm:  # issue 7: an LLM may phrase it; assistant/llm.py validates it or falls back to `ans`
-        from .llm import phrase
+        from assistant.llm import phrase
 
         return phrase(ans, hits, verdict, taxonomy, settings)
     return ans

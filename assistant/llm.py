@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -21,13 +22,13 @@ from datetime import UTC, datetime
 from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError
-from .guard import is_instruction
-from .models import Answer, Citation, Hit
-from .settings import Settings
-from .taxonomy import Taxonomy
-from .text import fold
-from .verdict import Verdict
+from assistant.errors import ConfigError
+from assistant.models import Answer, Citation, Hit
+from assistant.settings import Settings
+from assistant.text import fold
+from assistant.verdict.guard import is_instruction
+from assistant.verdict.taxonomy import Taxonomy
+from assistant.verdict.verdict import Verdict
 
 log = logging.getLogger("whosejob.llm")
 
@@ -230,7 +231,7 @@ def phrase(ans: Answer, hits: list[Hit], verdict: Verdict, taxonomy: Taxonomy, s
     """The hook at the end of `answer()`: the LLM's answer when it holds up, else `ans` (reason logged)."""
     ctx = Context(ans, hits, verdict, taxonomy, settings)
     box = _capture.get()
-    if box is not None:  # stream_answer() asked for the context and runs the model itself
+    if box is not None:  # capture() asked for the context: its caller runs the model (stream_phrase)
         box.append(ctx)
         return ans
     started = time.perf_counter()
@@ -248,27 +249,26 @@ def phrase(ans: Answer, hits: list[Hit], verdict: Verdict, taxonomy: Taxonomy, s
     return phrased
 
 
-def stream_answer(
-    question: str, *, history: list[str] | None = None, settings: Settings | None = None, k: int | None = None
-) -> Iterator[str | Answer]:
-    """For a chat UI: the LLM's answer text so far (a growing `str`) while it streams, then one final `Answer`.
-
-    Text is shown only after the reply's department and cited ids have passed the checks (they come first).
-    The last item is always the `Answer` to keep: the LLM's, or the extractive one when the reply failed a
-    check (then replace any streamed text with it). Without an LLM, or on abstention, only the `Answer` comes.
-    """
-    from .answer import answer
-
+@contextmanager
+def capture() -> Iterator[list[Context]]:
+    """While open, `phrase()` (the hook at the end of `answer()`) puts its `Context` in the yielded list
+    instead of calling the model, so the caller can stream the reply with `stream_phrase()`. This module
+    never calls `answer()` itself: the surface does (`assistant.surfaces.web.stream_answer`)."""
     box: list[Context] = []
     token = _capture.set(box)
     try:
-        ans = answer(question, history=history, settings=settings, k=k)
+        yield box
     finally:
         _capture.reset(token)
-    if not box:
-        yield ans
-        return
-    ctx = box[0]
+
+
+def stream_phrase(ctx: Context) -> Iterator[str | Answer]:
+    """For a chat UI: the LLM's answer text so far (a growing `str`) while it streams, then one final `Answer`.
+
+    Text is shown only after the reply's department and cited ids have passed the checks (they come first).
+    The last item is always the `Answer` to keep: the LLM's, or the extractive one (`ctx.answer`) when the
+    reply failed a check (then replace any streamed text with it).
+    """
     started = time.perf_counter()
     model = model_for(ctx.settings.llm)
     raw = None

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import ConfigError
+from assistant.errors import ConfigError
 
 ENV_PREFIX = "WHOSEJOB_"
 

@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.guard import is_instruction
 from assistant.models import Chunk
-from assistant.taxonomy import Taxonomy
+from assistant.verdict.guard import is_instruction
+from assistant.verdict.taxonomy import Taxonomy
 
 SECTION = re.compile(r"^\s*(?:[\u3220-\u3229]|#{1,6}\s)")
 SUBHEAD = re.compile(r"^\s*(?:\d+\.\d+\s*\S{1,16}|[((]\d+[))].*|\d+、\S{1,10}|[^,。;,;!?!?]{1,16})\s*$")

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from assistant import store
-from assistant.embedder import dimension, embed_array, spec_name
 from assistant.errors import IngestBusy
-from assistant.keyword import KeywordIndex
+from assistant.index import store
+from assistant.index.embedder import dimension, embed_array, spec_name
+from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
-from assistant.taxonomy import TAXONOMY_FILE, for_corpus
+from assistant.verdict.taxonomy import TAXONOMY_FILE, for_corpus
 
 from . import files
 from .chunker import chunk, index_text
@@ -77,8 +77,35 @@ def _side_executor():
     ):
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)
+        )
     return ThreadPoolExecutor(1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """The forked worker's initializer: exit when the ingest that forked it dies, even by SIGKILL. (It holds
+    both ends of its call-queue pipe, so it would otherwise wait on that pipe forever, an orphan.)"""
+    import signal
+    import threading
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1  # <linux/prctl.h>: the kernel sends this signal when the parent exits
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl (another libc): the thread below still notices
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # portable fallback: an orphan is re-parented, so its parent pid changes
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="whosejob-parent-watch", daemon=True).start()
 
 
 def _embed(embedder, todo: list[tuple[str, str]], progress: bool | None) -> dict[str, np.ndarray]:

@@ -38,7 +38,7 @@ def home(tmp_path, monkeypatch) -> Path:
 def built_home(tmp_path_factory) -> Path:
     """A WHOSEJOB_HOME with the bundled corpus ingested once for the whole session (read-only use)."""
     from assistant import settings
-    from assistant.engine import embedder_for
+    from assistant.index.resources import embedder_for
     from ingest.pipeline import run
 
     path = tmp_path_factory.mktemp("built") / "home"

@@ -2,8 +2,8 @@ import pytest
 
 from assistant.answer import answer
 from assistant.errors import UsageError
-from assistant.evaluation import citation_valid
 from assistant.text import script
+from eval.harness import citation_valid
 
 
 @pytest.mark.parametrize(

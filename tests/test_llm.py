@@ -15,10 +15,11 @@ from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant import llm
-from assistant import store as store_mod
 from assistant.answer import answer as _answer
-from assistant.cli import main
-from assistant.evaluation import citation_valid
+from assistant.index import store as store_mod
+from assistant.surfaces import web
+from assistant.surfaces.cli import main
+from eval.harness import citation_valid
 
 PR_QUESTION = "新聞稿和危機公關歸誰管?"
 
@@ -192,7 +193,7 @@ def test_the_model_is_not_asked_when_the_extractive_path_abstains(ready, monkeyp
 
 def test_a_planted_instruction_in_the_corpus_does_not_steer_the_answer(home, corpus_copy, monkeypatch):
     from assistant import settings as settings_mod
-    from assistant.engine import embedder_for
+    from assistant.index.resources import embedder_for
     from ingest.pipeline import run
 
     (corpus_copy / "planted.txt").write_text(
@@ -251,7 +252,7 @@ def test_eval_with_an_llm_runs_every_case_through_it(ready, monkeypatch, tmp_pat
 
 def streamed(settings, question=PR_QUESTION):
     store_mod._cache.clear()
-    items = list(llm.stream_answer(question, settings=settings))
+    items = list(web.stream_answer(question, settings=settings))
     texts, final = items[:-1], items[-1]
     assert all(isinstance(t, str) for t in texts) and not isinstance(final, str)
     return texts, final
@@ -294,8 +295,8 @@ def test_an_instruction_in_a_chunk_never_backs_a_department():
     """Even if a planted line were filed under the department it names, citing it is no support."""
     from assistant.models import Answer, Chunk, Hit
     from assistant.settings import Settings
-    from assistant.taxonomy import for_corpus
-    from assistant.verdict import Verdict
+    from assistant.verdict.taxonomy import for_corpus
+    from assistant.verdict.verdict import Verdict
 
     def hit(text: str, owner: str) -> Hit:
         return Hit(Chunk("x" + str(len(text)), "a.txt", text, 0, len(text), 1, 1, "", owner, (owner,)), 1.0)
@@ -314,8 +315,8 @@ def test_an_instruction_in_a_chunk_never_backs_a_department():
 
 def test_web_chat_streams_the_llm_text_then_the_checked_answer(ready, monkeypatch):
     """The web handler becomes a generator with an LLM: growing text first, the validated answer last."""
-    from assistant import web
-    from assistant.taxonomy import for_corpus
+    from assistant.surfaces import web
+    from assistant.verdict.taxonomy import for_corpus
 
     text = "PR writes the press releases [c1]."
     s, _ = use(monkeypatch, ready, lambda p: reply("公關部", ["c1"], text))

@@ -1,0 +1,211 @@
+"""The keyword side of retrieval: BM25 (bm25s) over jieba tokens of the folded text."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from assistant.text import fold_simplified
+
+# Question words and glue that say nothing about *which* duty is meant, and generic complaint/request
+# words (a question about an unknown topic is mostly *other* words): Simplified, what jieba sees.
+STOPWORDS_FILE = Path(__file__).with_name("stopwords_zh.txt")
+STOPWORDS = {
+    w for w in (line.strip() for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()) if w and not w.startswith("#")
+}
+_PUNCT = re.compile(r"^[\W_]+$")
+_lock = threading.Lock()
+_ready: set[str] = set()
+_cache_dir: list[Path] = []  # where jieba keeps its prefix-dict cache (set by resources.embedder_for)
+
+
+def use_cache(path: Path) -> None:
+    """Keep jieba's dictionary cache under `path` (WHOSEJOB_HOME/cache) instead of the shared temp folder."""
+    _cache_dir[:] = [path]
+
+
+def _initialize(dt) -> None:
+    """A jieba Tokenizer's prefix dict from its marshal cache, read in one go: `initialize()` unmarshals
+    from the open file, which takes ~0.6 s instead of ~0.2 s. Built by jieba itself when missing."""
+    import jieba
+
+    if _cache_dir:
+        try:
+            _cache_dir[0].mkdir(parents=True, exist_ok=True)
+            dt.tmp_dir = str(_cache_dir[0])
+        except OSError:
+            pass  # unwritable: jieba uses the temp folder
+    cache = Path(dt.tmp_dir or tempfile.gettempdir()) / "jieba.cache"
+    if dt.dictionary == jieba.DEFAULT_DICT and not dt.initialized and cache.is_file():
+        try:
+            with dt.lock:
+                dt.FREQ, dt.total = marshal.loads(cache.read_bytes())
+                dt.initialized = True
+            return
+        except Exception:
+            pass  # damaged: let jieba rebuild it
+    dt.initialize()
+
+
+def _jieba(extra_words: tuple[str, ...] = ()):
+    import jieba
+
+    with _lock:
+        if "init" not in _ready:
+            jieba.setLogLevel(60)
+            _initialize(jieba.dt)
+            _ready.add("init")
+        for w in extra_words:
+            if w not in _ready:
+                jieba.add_word(w, freq=2000)
+                _ready.add(w)
+    return jieba
+
+
+_CJK_RUN = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+def words(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
+    """Search-mode jieba tokens of the Simplified-folded text, minus stopwords and punctuation."""
+    jieba = _jieba(vocabulary)
+    out = []
+    for tok in jieba.cut_for_search(fold_simplified(text)):
+        tok = tok.strip()
+        if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
+            out.append(tok)
+    return out
+
+
+def tokenize(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
+    """Words plus Chinese character bigrams, so a segmentation that differs between the question
+    and the source (拉新归 vs 拉新) still shares terms; adjacent single characters are paired too."""
+    base = words(text, vocabulary)
+    tokens = list(base)
+    single = ""
+    for tok in base:
+        if _CJK_RUN.match(tok):
+            if len(tok) >= 3:
+                tokens.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+            if len(tok) == 1:
+                if single:
+                    tokens.append(single + tok)
+                single = tok
+                continue
+        single = ""
+    return tokens
+
+
+class SavedScores:
+    """The query side of a saved bm25s index, read without importing bm25s (which imports scipy: ~0.2 s
+    of every cold start). Same arrays, same arithmetic as `bm25s.BM25.get_scores`, so the same scores."""
+
+    def __init__(self, vocab_dict: dict[str, int], data, indices, indptr, num_docs: int, dtype: str):
+        self.vocab_dict = vocab_dict
+        self.data, self.indices, self.indptr = data, indices, indptr
+        self.num_docs, self.dtype = num_docs, np.dtype(dtype)
+
+    @classmethod
+    def open(cls, path: Path) -> SavedScores | None:
+        """None when the saved method needs more than the score matrix (BM25L/BM25+) or files are missing."""
+        try:
+            params = json.loads((path / "params.index.json").read_text())
+            if params.get("method") not in ("lucene", "robertson", "atire") or params.get("backend", "numpy") != "numpy":
+                return None
+            vocab = json.loads((path / "vocab.index.json").read_text(encoding="utf-8"))
+            arrays = [np.load(path / f"{n}.csc.index.npy", mmap_mode="r") for n in ("data", "indices", "indptr")]
+        except (OSError, ValueError):
+            return None
+        return cls(vocab, *arrays, num_docs=int(params["num_docs"]), dtype=params.get("dtype", "float32"))
+
+    def get_scores(self, tokens: list[str]) -> np.ndarray:
+        ids = np.asarray([self.vocab_dict[t] for t in tokens if t in self.vocab_dict], dtype=np.int32)
+        if int(ids.max(initial=0)) >= len(self.indptr) - 1:  # bm25s's "" placeholder token: it refuses too
+            raise ValueError("a query token is not in the index")
+        starts, ends = self.indptr[ids], self.indptr[ids + 1]
+        scores = np.zeros(self.num_docs, dtype=self.dtype)
+        for start, end in zip(starts, ends, strict=True):
+            np.add.at(scores, self.indices[start:end], self.data[start:end])
+        return scores
+
+
+class KeywordIndex:
+    """BM25 over chunk ids; saved beside the vector store in the same index generation."""
+
+    def __init__(self, bm25, ids: list[str], vocabulary: tuple[str, ...]):
+        self.bm25 = bm25
+        self.ids = ids
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str], vocabulary: tuple[str, ...] = ()) -> KeywordIndex:
+        import bm25s
+
+        vocab = tuple(fold_simplified(w) for w in vocabulary)
+        corpus = [tokenize(t, vocab) or [""] for t in texts]
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
+        return cls(bm25, list(ids), vocab)
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        if self.ids:
+            self.bm25.save(str(path), show_progress=False)
+        (path / "ids.json").write_text(json.dumps({"ids": self.ids, "vocabulary": list(self.vocabulary)}))
+
+    @classmethod
+    def load(cls, path: Path) -> KeywordIndex:
+        meta = json.loads((path / "ids.json").read_text())
+        bm25 = None
+        if meta["ids"]:
+            bm25 = SavedScores.open(path)
+            if bm25 is None:  # a layout SavedScores does not read: bm25s itself (imports scipy)
+                import bm25s
+
+                bm25 = bm25s.BM25.load(str(path), mmap=False, show_progress=False, verbosity=0)
+        return cls(bm25, meta["ids"], tuple(meta["vocabulary"]))
+
+    def content_words(self, text: str) -> list[str]:
+        return [w for w in words(text, self.vocabulary) if not (w.isascii() and len(w) < 2)]
+
+    def coverage(self, query: str, glossed: frozenset[str] = frozenset()) -> float:
+        """Share of the question's content words the sources contain (English words: via the glossary).
+
+        Off-topic questions (recipes, VPN, backend code) are mostly words the sources never use.
+        """
+        content = self.content_words(query)
+        if not content:
+            return 0.0
+        vocab = self.bm25.vocab_dict if self.ids else {}
+
+        def covered(w: str) -> float:
+            if w in vocab or w in glossed or any(w in g for g in glossed if not g.isascii()):
+                return 1.0
+            if len(w) >= 3 and _CJK_RUN.match(w):  # 拉新归: half of its bigrams are source terms
+                pairs = [w[i : i + 2] for i in range(len(w) - 1)]
+                return sum(p in vocab for p in pairs) / len(pairs)
+            return 0.0
+
+        return sum(covered(w) for w in content) / len(content)
+
+    def search(self, query: str, k: int, extra_terms: list[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score) pairs; an empty list when no query term is in the index."""
+        if not self.ids:
+            return []
+        tokens = tokenize(query, self.vocabulary)
+        for term in extra_terms or []:
+            tokens.extend(tokenize(term, self.vocabulary))
+        known = [t for t in dict.fromkeys(tokens) if t in self.bm25.vocab_dict]
+        if not known:
+            return []
+        scores = self.bm25.get_scores(known)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

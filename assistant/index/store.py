@@ -1,0 +1,410 @@
+"""The index on disk: generations of (Chroma collection, keyword index, chunk table, vectors).
+
+An ingest builds a new generation beside the current one and then switches `current.json`
+with one atomic rename, so a reader (or a crash) only ever sees a whole old or a whole new index.
+Vectors are also kept as `vectors.npy` in each generation: the next ingest reuses them for
+unchanged chunks (nothing is embedded twice), and it works the same with a Chroma server.
+
+With a Chroma server the vectors live on the server (collection `whosejob-<generation>`) and the
+keyword index and chunk table stay local under WHOSEJOB_HOME: BM25 and the chunk lookups run in
+this process on every question, a network round trip each would cost more than they do. The
+server also holds the pointer to the current generation (collection `whosejob.current`), so a
+reader on another machine, or one whose local copy is gone, rebuilds the chunk table and the BM25
+index from the collection's documents and metadata (`materialize`) and needs nothing else.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import marshal
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from assistant.errors import IndexMismatch, IndexMissing, StoreUnavailable
+from assistant.models import Chunk
+from assistant.settings import Settings
+
+CURRENT = "current.json"
+GENERATIONS = "gens"
+COLLECTION_PREFIX = "whosejob-"
+POINTER = "whosejob.current"  # server collection whose metadata names the current generation
+POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
+HTTP_TIMEOUT = 30.0  # a server that accepts but never answers fails instead of hanging forever
+PAGE = 5000  # records per request when reading a server collection back
+
+
+def _chroma_settings():
+    from chromadb.config import Settings as ChromaSettings
+
+    # Telemetry off: nothing leaves the machine.
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _server(settings: Settings) -> tuple[str, int, bool]:
+    url = urlparse(settings.chroma_url or "")
+    try:
+        port = url.port
+    except ValueError:
+        port = -1
+    if url.scheme not in ("http", "https") or not url.hostname or port == -1:
+        from assistant.errors import ConfigError
+
+        raise ConfigError(f"chroma url {settings.chroma_url!r} must look like http://host:port")
+    return url.hostname, port or (443 if url.scheme == "https" else 8000), url.scheme == "https"
+
+
+def _heartbeat(settings: Settings) -> None:
+    """Fail fast (5 s) with the URL when nothing answers there; chromadb's own client waits forever."""
+    import httpx
+
+    host, port, ssl = _server(settings)
+    try:
+        httpx.get(f"{'https' if ssl else 'http'}://{host}:{port}/api/v2/heartbeat", timeout=5.0).raise_for_status()
+    except Exception as err:
+        raise StoreUnavailable(f"Chroma server at {settings.chroma_url} is unreachable ({_short(err)})") from None
+
+
+_clients: dict[str, object] = {}
+
+
+def client(settings: Settings, path: Path | None = None):
+    """A Chroma client: HTTP when `chroma_url` is set (one per URL and process), else embedded at `path`."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    if settings.chroma_url:
+        host, port, ssl = _server(settings)
+        if settings.chroma_url in _clients:
+            return _clients[settings.chroma_url]
+        _heartbeat(settings)
+        import chromadb
+
+        try:
+            api = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_chroma_settings())
+        except Exception as err:
+            raise StoreUnavailable(f"Chroma server at {settings.chroma_url} is unreachable ({_short(err)})") from None
+        try:
+            api._server._session.timeout = HTTP_TIMEOUT
+        except AttributeError:
+            pass  # another chromadb layout: keep its default
+        _clients[settings.chroma_url] = api
+        return api
+    assert path is not None
+    import chromadb
+
+    return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+
+
+def _short(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text[:160]
+
+
+def _failed(settings: Settings, err: Exception, what: str = "failed"):
+    """The one-line error for a Chroma call that went wrong: the server's URL, or the damaged local index."""
+    if isinstance(err, StoreUnavailable | IndexMissing | IndexMismatch):
+        return err
+    if settings.chroma_url:
+        return StoreUnavailable(f"Chroma server at {settings.chroma_url} {what} ({_short(err)}); is it running?")
+    return IndexMissing(f"the index at {settings.index_dir} is damaged ({_short(err)}); run `whosejob ingest` again")
+
+
+def collection(settings: Settings, generation: str, create: bool = False):
+    """The generation's chromadb collection (cosine space), without LangChain: the query path needs only this."""
+    try:
+        api = client(settings, generation_dir(settings, generation) / "chroma")
+        name = COLLECTION_PREFIX + generation
+        if create:
+            return api.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}})
+        return api.get_collection(name)
+    except Exception as err:
+        raise _failed(settings, err) from None
+
+
+def vectorstore(settings: Settings, generation: str, embedder, create: bool = False):
+    """The generation's collection as a LangChain `Chroma` vector store (cosine space)."""
+    from langchain_chroma import Chroma
+
+    path = generation_dir(settings, generation) / "chroma"
+    try:
+        return Chroma(
+            collection_name=COLLECTION_PREFIX + generation,
+            embedding_function=embedder,
+            client=client(settings, path),
+            collection_configuration={"hnsw": {"space": "cosine"}},
+            create_collection_if_not_exists=create,
+        )
+    except Exception as err:
+        raise _failed(settings, err) from None
+
+
+def generation_dir(settings: Settings, generation: str) -> Path:
+    return settings.index_dir / GENERATIONS / generation
+
+
+def read_current(settings: Settings) -> dict | None:
+    try:
+        return json.loads((settings.index_dir / CURRENT).read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        raise IndexMissing(f"{settings.index_dir / CURRENT} is unreadable; run `whosejob ingest` again") from None
+
+
+def write_current(settings: Settings, meta: dict) -> None:
+    """Point readers at a new generation with one atomic rename."""
+    path = settings.index_dir / CURRENT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with open(tmp, "w") as fh:
+        json.dump(meta, fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def publish(settings: Settings, meta: dict) -> None:
+    """Server mode: name `meta`'s generation as the current one on the server (one metadata update)."""
+    try:
+        pointer = client(settings).get_or_create_collection(POINTER)
+        pointer.modify(metadata={"meta": json.dumps(meta, ensure_ascii=False)})
+    except Exception as err:
+        raise _failed(settings, err) from None
+
+
+def server_current(settings: Settings) -> dict | None:
+    """The current generation's meta as the server has it; None when no ingest has published one."""
+    api = client(settings)
+    try:
+        pointer = api.get_collection(POINTER)
+    except Exception as err:
+        if "does not exist" in str(err).lower() or "not found" in str(err).lower():
+            return None
+        raise _failed(settings, err) from None
+    raw = (pointer.metadata or {}).get("meta")
+    return json.loads(raw) if raw else None
+
+
+def materialize(settings: Settings, meta: dict) -> None:
+    """Rebuild a generation's chunk table and BM25 index locally from its server collection."""
+    from assistant.index.keyword import KeywordIndex
+
+    gen = meta["generation"]
+    col = collection(settings, gen)
+    rows: list[tuple[int, str, str, dict]] = []
+    try:
+        total = col.count()
+        for offset in range(0, total, PAGE):
+            got = col.get(limit=PAGE, offset=offset, include=["documents", "metadatas"])
+            rows += [(int(m.get("seq", 0)), i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+    except Exception as err:
+        raise _failed(settings, err, "failed while the index was read back") from None
+    rows.sort(key=lambda r: r[0])  # the order ingest wrote: BM25 ties break the same way
+    chunks = [Chunk.from_metadata(i, d, m) for _, i, d, m in rows]
+    target = generation_dir(settings, gen)
+    tmp = target.with_name(f".{gen}.tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_chunks(tmp, chunks)
+    from ingest.chunker import index_text
+
+    vocabulary = tuple(meta.get("vocabulary") or ())
+    KeywordIndex.build([c.id for c in chunks], [index_text(c) for c in chunks], vocabulary).save(tmp / "keyword")
+    (tmp / "manifest.json").write_text(json.dumps(dict(meta, materialized=True), ensure_ascii=False, indent=1))
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(tmp, target)
+
+
+_FIELDS = tuple(Chunk.__dataclass_fields__)
+_TABLE = ("whosejob-chunks", 1, _FIELDS)  # header of chunks.marshal: a changed Chunk falls back to the JSONL
+
+
+def write_chunks(gen_dir: Path, chunks: list[Chunk]) -> None:
+    """The chunk table as JSONL (readable, the reference) and as marshal (what readers load: ~3x faster)."""
+    gen_dir.mkdir(parents=True, exist_ok=True)
+    with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps({"id": c.id, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
+    rows = [tuple(getattr(c, f) for f in _FIELDS) for c in chunks]
+    (gen_dir / "chunks.marshal").write_bytes(marshal.dumps((_TABLE, rows)))
+
+
+def prune(settings: Settings, keep: set[str], server: bool = True) -> None:
+    """Remove generations (and, from the writer, their server collections) other than `keep`."""
+    root = settings.index_dir / GENERATIONS
+    if root.is_dir():
+        for d in root.iterdir():
+            if d.name not in keep:
+                shutil.rmtree(d, ignore_errors=True)
+    if settings.chroma_url and server:
+        try:
+            api = client(settings)
+            for col in api.list_collections():
+                name = getattr(col, "name", col)
+                if name.startswith(COLLECTION_PREFIX) and name[len(COLLECTION_PREFIX):] not in keep:
+                    api.delete_collection(name)
+        except Exception:
+            pass  # a stale server collection costs disk, never correctness
+
+
+@dataclass
+class Store:
+    """One generation opened for reading: chunks by id, keyword index and the Chroma collection."""
+
+    settings: Settings
+    generation: str
+    meta: dict
+    chunks: dict[str, Chunk]
+    keyword: object  # KeywordIndex
+    collection: object  # chromadb Collection
+    embedder: object = None
+    checked: float = field(default=0.0)  # when the server's pointer was last compared (server mode)
+
+    @cached_property
+    def companies(self) -> tuple[str, ...]:
+        """The example-company blocks the chunks name, worked out once per opened generation: scanning
+        every chunk per question costs ~6 ms at 100k chunks (retriever.make_query still does; see issue 5)."""
+        return tuple(sorted({c.company for c in self.chunks.values() if c.company}))
+
+    @cached_property
+    def vectors(self):
+        """The same collection as a LangChain `Chroma` vector store (imported only when asked for)."""
+        return vectorstore(self.settings, self.generation, self.embedder)
+
+    def dense(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks."""
+        try:
+            found = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        except Exception as err:
+            raise _failed(self.settings, err, "did not answer") from None
+        return [
+            (cid, 1.0 - float(dist))
+            for cid, dist in zip(found["ids"][0], found["distances"][0], strict=True)
+            if cid in self.chunks
+        ]
+
+
+def load_chunks(gen_dir: Path) -> list[Chunk]:
+    """The chunk table, from chunks.marshal when it matches this version of Chunk, else from the JSONL."""
+    gc_was_on = gc.isenabled()
+    gc.disable()  # 100k small objects at once: the collector would run dozens of useless passes
+    try:
+        try:
+            header, rows = marshal.loads((gen_dir / "chunks.marshal").read_bytes())
+            if header == _TABLE:
+                return [Chunk(*r) for r in rows]
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        with open(gen_dir / "chunks.jsonl", encoding="utf-8") as fh:
+            return [Chunk.from_metadata(r["id"], r["text"], r["meta"]) for r in map(json.loads, fh)]
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def load_vectors(gen_dir: Path) -> np.ndarray:
+    return np.load(gen_dir / "vectors.npy")
+
+
+_cache: dict[tuple[str, str | None], tuple[float, Store]] = {}
+_cache_lock = threading.Lock()
+
+
+def _from_server(settings: Settings, local: dict | None) -> dict:
+    """Server mode: the server's current generation, rebuilt locally when this machine lacks it."""
+    meta = server_current(settings)
+    if meta is None:
+        if local and local.get("chroma_url") == settings.chroma_url:
+            return local  # built before the server kept a pointer
+        raise IndexMissing(f"no index on the Chroma server at {settings.chroma_url}; run `whosejob ingest` first")
+    if not (generation_dir(settings, meta["generation"]) / "chunks.jsonl").exists():
+        materialize(settings, meta)
+    if local != meta:
+        write_current(settings, meta)
+        prune(settings, {meta["generation"]} | ({local["generation"]} if local else set()), server=False)
+    return meta
+
+
+def open_current(settings: Settings, embedder) -> Store:
+    """The current generation, reopened only when an ingest has switched it (checked per call;
+    with a server, its pointer is compared at most every POINTER_TTL seconds)."""
+    from assistant.index.embedder import spec_name
+
+    # The embedder is part of the key so another one is checked against the index, never served from cache.
+    key = (str(settings.index_dir), settings.chroma_url, spec_name(embedder))
+    path = settings.index_dir / CURRENT
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        if not settings.chroma_url:
+            raise IndexMissing(f"no index at {settings.index_dir}; run `whosejob ingest` first") from None
+        mtime = None
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit and hit[0] == mtime:
+            store = hit[1]
+            if store.settings != settings:  # same index, other options (llm, reranker, k): the caller's win
+                store = replace(store, settings=settings)
+                _cache[key] = (mtime, store)
+            if not settings.chroma_url or time.monotonic() - store.checked < POINTER_TTL:
+                return store
+            remote = server_current(settings)
+            if remote is None or remote.get("generation") == store.generation:
+                store.checked = time.monotonic()
+                return store
+        meta = read_current(settings)
+        if settings.chroma_url:
+            meta = _from_server(settings, meta)
+            mtime = path.stat().st_mtime
+        elif meta is None:
+            raise IndexMissing(f"no index at {settings.index_dir}; run `whosejob ingest` first")
+        store = _open(settings, embedder, meta)
+        _cache[key] = (mtime, store)
+        return store
+
+
+def _open(settings: Settings, embedder, meta: dict) -> Store:
+    from assistant.index.embedder import spec_name
+    from assistant.index.keyword import KeywordIndex
+
+    if meta.get("embedder") != spec_name(embedder):
+        raise IndexMismatch(
+            f"the index was built with embedder {meta.get('embedder')!r} but {spec_name(embedder)!r} is "
+            f"selected; run `whosejob ingest` with the embedder you selected to rebuild it"
+        )
+    if bool(meta.get("chroma_url")) != bool(settings.chroma_url):
+        where = meta.get("chroma_url") or "the embedded store"
+        raise IndexMismatch(f"the index lives in {where}; run `whosejob ingest` for this store first")
+    gen = meta["generation"]
+    gen_dir = generation_dir(settings, gen)
+    started = time.perf_counter()
+    try:
+        chunks = {c.id: c for c in load_chunks(gen_dir)}
+        keyword = KeywordIndex.load(gen_dir / "keyword")
+    except (OSError, ValueError, KeyError) as err:
+        raise IndexMissing(
+            f"the index at {gen_dir} is incomplete ({_short(err)}); run `whosejob ingest` again"
+        ) from None
+    store = Store(
+        settings=settings,
+        generation=gen,
+        meta=meta,
+        chunks=chunks,
+        keyword=keyword,
+        collection=collection(settings, gen),
+        embedder=embedder,
+        checked=time.monotonic(),
+    )
+    store.meta = dict(meta, open_seconds=round(time.perf_counter() - started, 3))
+    return store

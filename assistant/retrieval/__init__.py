@@ -1,0 +1,1 @@
+"""Retrieval over the index: hybrid dense + keyword search, the optional reranker, the LangChain wrappers."""

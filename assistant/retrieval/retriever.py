@@ -1,0 +1,162 @@
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) fused, with query normalization and expansion."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.index.embedder import check_dimension
+from assistant.index.store import Store
+from assistant.models import Hit
+from assistant.text import clean, fold, fold_simplified
+
+FUSIONS = ("weighted", "rrf", "dense", "keyword")
+DEFAULT_FUSION = "weighted"
+DENSE_WEIGHT = 0.5  # chosen on the eval set; see README "Retrieval"
+CANDIDATES = 24  # per side, before fusion
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # what the user typed, cleaned
+    expansions: tuple[str, ...]  # Chinese terms for English words (glossary)
+    company: str | None  # a company block the question names, e.g. "公司B: VR科技公司"
+    glossed: frozenset[str] = frozenset()  # English words the glossary understood
+
+
+@lru_cache(maxsize=4)
+def _glossary(path: str):
+    """(English patterns, Chinese synonyms) from glossary.yaml, longest first."""
+    import yaml
+
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    english = []
+    for term, zh in sorted((raw.get("terms") or {}).items(), key=lambda kv: -len(kv[0])):
+        words = r"\s+".join(re.escape(w) for w in str(term).lower().split())
+        english.append((re.compile(rf"(?<![a-z0-9]){words}(?:s|es)?(?![a-z0-9])"), tuple(zh or ())))
+    chinese = sorted(((fold(k), tuple(v or ())) for k, v in (raw.get("synonyms") or {}).items()), key=lambda kv: -len(kv[0]))
+    return tuple(english), tuple(chinese)
+
+
+def _glossary_path(corpus: Path) -> Path:
+    path = corpus / "glossary.yaml"
+    if not path.exists():
+        from corpus import DIR
+
+        path = DIR / "glossary.yaml"
+    return path
+
+
+def glossary_terms(text: str, corpus: Path) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Chinese source terms for the English words in `text` (longest phrases first, each span once),
+    and the English words that were understood."""
+    english, chinese = _glossary(str(_glossary_path(corpus)))
+    found: list[str] = []
+    folded = fold(text)
+    glossed: set[str] = set()
+    for key, terms in chinese:
+        if key in folded:
+            found.extend(terms)
+            glossed.add(fold_simplified(key))  # the keyword side sees Simplified words
+            folded = folded.replace(key, " ")
+    lowered = text.lower()
+    if not re.search(r"[a-z]", lowered):
+        return tuple(dict.fromkeys(found)), frozenset(glossed)
+    for pattern, zh in english:
+        for m in pattern.finditer(lowered):
+            glossed.update(re.findall(r"[a-z0-9]+", m.group(0)))
+        if pattern.search(lowered):
+            found.extend(zh)
+            lowered = pattern.sub(" ", lowered)
+    return tuple(dict.fromkeys(found)), frozenset(glossed)
+
+
+_COMPANY_EN = re.compile(r"company\s*([a-z])\b")
+
+
+def find_company(text: str, expansions: tuple[str, ...], companies: list[str]) -> str | None:
+    """Which example-company block (if any) the question is about: by its letter or its description.
+
+    A description counts when it comes with the word company (公司A: VR科技公司 <- 「VR公司」,
+    「醫療那家公司」, "the healthcare company"), so 「廣告投放」 alone is not 互聯網廣告公司.
+    """
+    folded = fold(text)
+    extra = fold(" ".join(expansions))
+    letter = _COMPANY_EN.search(folded)
+    says_company = "公司" in folded or "company" in folded
+    parsed = []
+    for company in companies:
+        tag, _, desc = company.partition(":")
+        tag_f, desc_f = fold(tag.strip()), fold(desc.strip())
+        parsed.append((company, tag_f, desc_f))
+    # The letter first (公司A, 「A公司」, "company A"): it is unambiguous.
+    for company, tag_f, _ in parsed:
+        tag_letter = tag_f[-1:] if tag_f[-1:].isascii() else ""
+        if tag_f in folded or (letter and tag_letter == letter.group(1)):
+            return company
+        if tag_letter and re.search(rf"(?<![a-z]){tag_letter}\s*公司", folded):
+            return company
+    for company, _, desc_f in parsed:
+        core = desc_f.removesuffix("公司").removeprefix("互聯網")
+        latin = "".join(re.findall(r"[a-z]+", core))
+        if desc_f and desc_f in folded:
+            return company
+        if says_company and core and (
+            re.search(re.escape(core) + r".{0,4}公司", folded)
+            or (latin and re.search(rf"(?<![a-z]){latin}(?![a-z]).{{0,12}}(公司|company)", folded))
+            or ("company" in folded and (desc_f in extra or "互聯網" + core in extra or (len(core) >= 3 and core in extra)))
+        ):
+            return company
+    return None
+
+
+def make_query(text: str, store: Store) -> Query:
+    text = clean(text).strip()
+    expansions, glossed = glossary_terms(text, store.settings.corpus)
+    companies = list(store.companies)
+    return Query(text=text, expansions=expansions, company=find_company(text, expansions, companies), glossed=glossed)
+
+
+def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_FUSION) -> list[Hit]:
+    """The k best chunks for a query, best first."""
+    n = max(CANDIDATES, k)
+    dense: list[tuple[str, float]] = []
+    keyword: list[tuple[str, float]] = []
+    if fusion != "keyword":
+        vector = embedder.embed_query(query.text)  # issue 7: the embedder's query prefix applies here
+        check_dimension(store.meta, embedder, len(vector))  # a different vector space is an error, never mixed
+        dense = store.dense(vector, n)
+    if fusion != "dense":
+        keyword = store.keyword.search(query.text, n, list(query.expansions))
+    dense_by = dict(dense)
+    kw_by = dict(keyword)
+    scores: dict[str, float] = {}
+    if fusion == "rrf":
+        for ranked in (dense, keyword):
+            for rank, (cid, _) in enumerate(ranked):
+                scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+    else:
+        # Cosine is already on a 0..1-ish scale; BM25 is divided by its best score for this query,
+        # with a floor so a query matching a single weak term does not look like a perfect match.
+        top_kw = max([s for _, s in keyword], default=0.0)
+        kw_scale = max(top_kw, 3.0)
+        w = {"dense": 1.0, "keyword": 0.0}.get(fusion, DENSE_WEIGHT)
+        for cid in set(dense_by) | set(kw_by):
+            scores[cid] = w * max(dense_by.get(cid, 0.0), 0.0) + (1 - w) * kw_by.get(cid, 0.0) / kw_scale
+    if query.company:
+        for cid in scores:
+            if store.chunks[cid].company == query.company:
+                scores[cid] *= 1.5
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if store.settings.reranker:  # issue 7: optional cross-encoder over the fused candidates (assistant/retrieval/rerank.py)
+        from assistant.retrieval.rerank import rerank
+
+        ranked = rerank(store.settings.reranker, query.text, ranked, store.chunks)
+    ranked = ranked[:k]
+    return [
+        Hit(chunk=store.chunks[cid], score=s, dense=dense_by.get(cid, 0.0), keyword=kw_by.get(cid, 0.0))
+        for cid, s in ranked
+    ]

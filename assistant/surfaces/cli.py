@@ -1,0 +1,256 @@
+"""The `whosejob` command: one sub-command per job. Heavy front ends are imported only when used."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.errors import UsageError, WhosejobError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump
+        print(f"whosejob: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _common(p: argparse.ArgumentParser, store: bool = True) -> None:
+    p.add_argument("--home", help="where the index, feedback and logs live (env WHOSEJOB_HOME)")
+    p.add_argument("--corpus", help="folder of .txt/.md source files (env WHOSEJOB_CORPUS)")
+    if store:
+        p.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 (env WHOSEJOB_CHROMA_URL)")
+        p.add_argument("--embedder", help="use-m3 (default) or sentence-transformers:<name or path> (env WHOSEJOB_EMBEDDER)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    root = _Parser(prog="whosejob", description="Answers 'whose job is this?' from your company's own texts.")
+    sub = root.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="chunk the corpus into the index (only what changed)")
+    _common(p)
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    p = sub.add_parser("ask", help="ask one question ('-' reads it from stdin)")
+    _common(p)
+    p.add_argument("question", help="the question, or - for stdin")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("-k", type=int, help="chunks to retrieve (default 8)")
+    p.add_argument("--llm", help="LangChain chat model spec to phrase the answer (env WHOSEJOB_LLM)")
+    p.add_argument("--reranker", help="local sentence-transformers CrossEncoder folder (env WHOSEJOB_RERANKER)")
+
+    p = sub.add_parser("eval", help="score the eval set; --baseline guards against regressions")
+    _common(p)
+    p.add_argument("--cases", help="JSONL case file (default eval/cases.jsonl)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--baseline", help="exit 1 when accuracy drops >1 point below this report")
+    p.add_argument("--update-baseline", action="store_true", help="write this run as the new baseline")
+    p.add_argument("--fusion", choices=("weighted", "rrf", "dense", "keyword"), default="weighted")
+    p.add_argument("--calibrate", action="store_true", help="refit confidence calibration on these cases")
+    p.add_argument("--llm", help="LangChain chat model spec to phrase answers (env WHOSEJOB_LLM)")
+    p.add_argument("--reranker", help="local sentence-transformers CrossEncoder folder (env WHOSEJOB_RERANKER)")
+
+    p = sub.add_parser("departments", help="list the department taxonomy")
+    _common(p, store=False)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("serve", help="web chat (Gradio) on http://127.0.0.1:7860")
+    _common(p)
+    p.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    p.add_argument("--llm", help="LangChain chat model spec (env WHOSEJOB_LLM)")
+    p.add_argument("--reranker", help="local sentence-transformers CrossEncoder folder (env WHOSEJOB_RERANKER)")
+
+    p = sub.add_parser("slack", help="Slack bot (HTTP mode; Socket Mode when SLACK_APP_TOKEN is set)")
+    _common(p)
+    p.add_argument("--port", type=int, default=3000, help="HTTP port for /slack/events (default 3000)")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+
+    p = sub.add_parser("feedback", help="list 👍/👎 feedback from the web chat and Slack")
+    _common(p, store=False)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("bench", help="benchmarks from 1k to 100k chunks")
+    _common(p)
+    p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="folder for the JSON, Markdown report and plot")
+    return root
+
+
+def _settings(args):
+    from assistant import settings
+
+    return settings.load(
+        home=args.home,
+        corpus=args.corpus,
+        chroma_url=getattr(args, "chroma_url", None),
+        embedder=getattr(args, "embedder", None),
+        llm=getattr(args, "llm", None),
+        reranker=getattr(args, "reranker", None),
+    )
+
+
+def _read_question(arg: str) -> str:
+    if arg != "-":
+        return arg
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"stdin is not valid UTF-8 (byte offset {err.start})") from None
+
+
+def cmd_ingest(args) -> int:
+    from assistant.index.resources import embedder_for
+    from ingest.pipeline import run
+
+    s = _settings(args)
+    report = run(s, embedder_for(s), force=args.force)
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps(asdict(report)))
+    else:
+        print(report.line())
+    return 0
+
+
+def cmd_ask(args) -> int:
+    s = _settings(args)
+    from assistant.index.resources import warm
+
+    warm(s)  # load the model while the index and libraries import
+    question = _read_question(args.question)
+    if not question.strip():
+        raise UsageError("the question is empty")
+    if args.k is not None and not 1 <= args.k <= 100:
+        raise UsageError("-k must be between 1 and 100")
+    from assistant.answer import answer
+
+    ans = answer(question, settings=s, k=args.k)
+    if args.json:
+        print(json.dumps(ans.to_dict(), ensure_ascii=False))
+    else:
+        from assistant.surfaces.render import as_text
+
+        print(as_text(ans))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from assistant.verdict.taxonomy import for_corpus
+    from eval import harness as evaluation
+
+    s = _settings(args)
+    tax = for_corpus(s.corpus)
+    cases = evaluation.load_cases(Path(args.cases) if args.cases else evaluation.default_cases_path(), tax)
+    report = evaluation.run(cases, s, tax, fusion=args.fusion)
+    if args.calibrate:
+        from eval.calibration import fit_and_save
+
+        print(fit_and_save(cases, s, tax, fusion=args.fusion), file=sys.stderr)
+        report = evaluation.run(cases, s, tax, fusion=args.fusion)
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else evaluation.table(report))
+    summary = {k: v for k, v in report.items() if k != "results"}
+    if args.update_baseline:
+        path = Path(args.baseline or "eval/baseline.json")
+        path.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+        print(f"baseline written to {path}", file=sys.stderr)
+        return 0
+    if args.baseline:
+        try:
+            baseline = json.loads(Path(args.baseline).read_text())
+        except (OSError, ValueError):
+            raise UsageError(f"baseline {args.baseline} is missing or not JSON; create it with --update-baseline") from None
+        problems = evaluation.compare(report, baseline)
+        for p in problems:
+            print(f"regression: {p}", file=sys.stderr)
+        if problems:
+            return 1
+        print(f"no regression against {args.baseline} (accuracy {report['accuracy']:.4f} vs {baseline['accuracy']:.4f})", file=sys.stderr)
+    return 0
+
+
+def cmd_departments(args) -> int:
+    from assistant.verdict.taxonomy import for_corpus
+
+    tax = for_corpus(_settings(args).corpus)
+    if args.json:
+        print(json.dumps([d.__dict__ | {"aliases": list(d.aliases)} for d in tax], ensure_ascii=False, indent=1))
+        return 0
+
+    def show(label: str, depth: int) -> None:
+        d = tax.departments[label]
+        aliases = f"  ({', '.join(d.aliases)})" if d.aliases else ""
+        print(f"{'  ' * depth}{label} — {d.en}{aliases}")
+        for child in tax.children(label):
+            show(child, depth + 1)
+
+    for root in tax.roots():
+        show(root, 0)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from assistant.surfaces.web import serve
+
+    s = _settings(args).with_overrides(host=args.host, port=args.port)
+    return serve(s) or 0
+
+
+def cmd_slack(args) -> int:
+    from assistant.surfaces.slackbot import run
+
+    return run(_settings(args), host=args.host, port=args.port) or 0
+
+
+def cmd_feedback(args) -> int:
+    from assistant.surfaces.feedback import show
+
+    return show(_settings(args), as_json=args.json) or 0
+
+
+def cmd_bench(args) -> int:
+    from bench.run import main
+
+    try:
+        sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    except ValueError:
+        raise UsageError(f"--sizes takes comma-separated whole numbers, got {args.sizes!r}") from None
+    return main(_settings(args), sizes=sizes, as_json=args.json, out=args.out) or 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "eval": cmd_eval,
+    "departments": cmd_departments,
+    "serve": cmd_serve,
+    "slack": cmd_slack,
+    "feedback": cmd_feedback,
+    "bench": cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.command:
+        _parser().print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except WhosejobError as err:
+        print(f"whosejob: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("whosejob: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""From retrieved hits to a department: the taxonomy, the injection guard, the vote and its calibration."""

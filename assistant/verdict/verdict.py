@@ -1,0 +1,202 @@
+"""From retrieved chunks to a verdict: which department, how sure, whether it depends, or abstain."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.models import Hit
+from assistant.retrieval.retriever import Query
+from assistant.text import fold, has_content
+from assistant.verdict.guard import INJECTION
+from assistant.verdict.taxonomy import Taxonomy
+
+# "Which team inside X …?": the answer is one of X's sub-teams.
+WHICH_TEAM = re.compile(
+    r"(哪個|哪一個|哪些|什麼)\s*(崗位|組|小組|團隊|角色|職位|模塊)|(裡|裏|內|下面|底下|之下)的?\s*(哪|什麼)"
+    r"|which\s+(\S+\s+)?(team|role|group|sub-?team|unit|position)|\binside\b|\bwithin\b"
+)
+# "Is it X's job?" names a guess to check, not the answer.
+YES_NO = re.compile(r"(嗎|對吧|對不對|是不是)\s*[??]?\s*$|^\s*(is|are|does|do|should)\b")
+# Sentences that say the split varies between companies.
+HEDGE = re.compile(r"也有一些|有些企業|有些公司|不同的?(企業|公司)|取決於|有的叫|劃歸")
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+SUPPORT_RATIO = 0.55  # hits within this share of the best one count as evidence
+MENTION_BONUS = 0.35  # a department the question names, as a share of the best hit's score
+CHILD_RATIO = 0.8  # prefer a sub-team over its parent when it has this share of the parent's evidence
+ABSTAIN_BELOW = 0.72  # evidence() under this: the sources do not cover the question
+DEPENDS_RATIO = 0.6  # a rival department with this share of the top score is a real second side
+
+
+@dataclass
+class Verdict:
+    department: str | None
+    confidence: float
+    ranked: list[tuple[str, float]]  # departments by evidence, best first
+    support: dict[str, list[Hit]]  # hits backing each department, best first
+    depends: list[tuple[str, str, list[Hit]]] = field(default_factory=list)  # (department, context, hits)
+    abstain: str | None = None  # "injection" | "empty" | "weak" | None
+    features: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _calibration() -> dict:
+    try:
+        return json.loads(CALIBRATION_FILE.read_text())
+    except (OSError, ValueError):
+        return {"weights": {"share": 4.0, "evidence": 2.0}, "bias": -3.0}
+
+
+def confidence(features: dict, params: dict | None = None) -> float:
+    """Platt-scaled probability that the verdict is right, from the evidence features."""
+    params = params or _calibration()
+    z = params["bias"] + sum(w * features.get(name, 0.0) for name, w in params["weights"].items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def evidence(hits: list[Hit], coverage: float) -> float:
+    """Is the question about something the sources talk about at all?
+
+    `coverage` (share of the question's content words found in the sources) separates off-topic
+    questions best; the best cosine similarity rescues paraphrases that share no words.
+    """
+    best_dense = max((h.dense for h in hits), default=0.0)
+    return coverage + 1.5 * best_dense
+
+
+def decide(
+    query: Query,
+    hits: list[Hit],
+    taxonomy: Taxonomy,
+    mentioned: list[str],
+    coverage: float,
+    about_department: bool = False,
+) -> Verdict:
+    """The verdict for a question given its retrieved chunks.
+
+    `mentioned` are departments the question names; `about_department` means it asks about them
+    and nothing else (「企劃部是做什麼的?」), so the first named one is the answer.
+    """
+    folded = fold(query.text)
+    if not has_content(query.text):
+        return Verdict(None, 0.0, [], {}, abstain="empty")
+    if INJECTION.search(folded):
+        return Verdict(None, 0.0, [], {}, abstain="injection")
+    if not hits:
+        return Verdict(None, 0.0, [], {}, abstain="weak", features={"evidence": 0.0, "share": 0.0})
+
+    if query.company:
+        # The question names one of the example companies: its own block decides.
+        own = [h for h in hits if h.chunk.company == query.company]
+        if own and own[0].score >= 0.3 * hits[0].score:
+            hits, mentioned = own[:1] + [h for h in own[1:] if h.score >= 0.8 * own[0].score], []
+    top = hits[0].score
+    scores: dict[str, float] = {}
+    support: dict[str, list[Hit]] = {}
+    for h in hits:
+        owner = h.chunk.owner
+        if not owner or h.score < SUPPORT_RATIO * top:
+            continue
+        scores[owner] = scores.get(owner, 0.0) + h.score
+        support.setdefault(owner, []).append(h)
+    asks_team = bool(WHICH_TEAM.search(folded))
+    if about_department and mentioned:
+        scores[mentioned[0]] = scores.get(mentioned[0], 0.0) + 2 * top
+    elif not YES_NO.search(folded) and not asks_team:
+        for label in dict.fromkeys(mentioned):
+            if label in taxonomy:
+                # Named in the question, and listed (not owned) by retrieved chunks: 「加入工會找誰?」
+                listed = sum(h.score for h in hits if label in h.chunk.departments and h.chunk.owner != label)
+                scores[label] = scores.get(label, 0.0) + MENTION_BONUS * top + 0.5 * listed
+    if not scores:
+        return Verdict(None, 0.0, [], {}, abstain="weak", features={"evidence": 0.0, "share": 0.0})
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if asks_team and mentioned:
+        # Only sub-teams of the department named; fall back to all evidence when none has any.
+        inside = [(lab, s) for lab, s in ranked if any(p in taxonomy.ancestors(lab) for p in mentioned)]
+        if not inside:
+            children = [c for p in mentioned for c in taxonomy.children(p)]
+            inside = [(c, 0.0) for c in children if any(c in h.chunk.departments for h in hits)]
+            inside = [(lab, sum(h.score for h in hits if lab in h.chunk.departments)) for lab, _ in inside]
+            inside.sort(key=lambda kv: -kv[1])
+        if inside:
+            ranked = inside + [kv for kv in ranked if kv not in inside]
+    best, best_score = ranked[0]
+    # A sub-team with a fair share of the evidence is the more useful (and still correct) answer.
+    def top_hit(label: str) -> float:
+        return max((h.score for h in support.get(label, [])), default=0.0)
+
+    for label, s in ranked[1:]:
+        if best in taxonomy.ancestors(label) and (
+            s >= CHILD_RATIO * best_score or (s >= 0.5 * best_score and top_hit(label) >= 0.9 * top_hit(best))
+        ):
+            best, best_score = label, s
+            break
+
+    # Evidence for a department includes its sub-teams' when judging how settled the verdict is.
+    rivals = [(label, s) for label, s in ranked if not (taxonomy.is_under(label, best) or taxonomy.is_under(best, label))]
+    # How settled: the best department's share against every unrelated owner among all hits,
+    # and how far the best hit stands above the first hit that points elsewhere.
+    related = lambda lab: lab and (taxonomy.is_under(lab, best) or taxonomy.is_under(best, lab))  # noqa: E731
+    mine_all = sum(h.score for h in hits if related(h.chunk.owner))
+    other_all: dict[str, float] = {}
+    for h in hits:
+        if h.chunk.owner and not related(h.chunk.owner):
+            other_all[h.chunk.owner] = other_all.get(h.chunk.owner, 0.0) + h.score
+    second = max(other_all.values(), default=0.0)
+    first_other = next((h.score for h in hits if h.chunk.owner and not related(h.chunk.owner)), 0.0)
+    ev = evidence(hits, coverage)
+    features = {
+        "share": mine_all / (mine_all + second) if mine_all + second else 0.0,
+        "margin": (top - first_other) / top if top else 0.0,
+        "evidence": ev,
+    }
+    params = _calibration()
+    if ev < params.get("abstain", {}).get("evidence", ABSTAIN_BELOW):
+        return Verdict(None, 0.0, ranked, support, abstain="weak", features=features)
+
+    verdict = Verdict(best, confidence(features, params), ranked, support, features=features)
+    verdict.depends = _depends(query, best, best_score, rivals, support, taxonomy)
+    return verdict
+
+
+USUALLY, SOME_COMPANIES = "一般", "部分公司"
+
+
+def _context(hits: list[Hit]) -> str:
+    companies = [h.chunk.company for h in hits if h.chunk.company]
+    if companies:
+        return companies[0]
+    return SOME_COMPANIES if any(HEDGE.search(h.chunk.text) for h in hits) else USUALLY
+
+
+def _depends(query, best, best_score, rivals, support, taxonomy) -> list[tuple[str, str, list[Hit]]]:
+    """Sides when the text puts the same work in different places (per company, or 'some companies')."""
+    if query.company:
+        return []
+    mine = [h for lab, hs in support.items() if taxonomy.is_under(lab, best) for h in hs]
+    # A hedge among the verdict's own evidence (「也有一些公司將新媒體部劃歸運營部」) names the other side.
+    for h in mine:
+        if HEDGE.search(h.chunk.text):
+            other = [d for d in h.chunk.departments if not (taxonomy.is_under(d, best) or taxonomy.is_under(best, d))]
+            if other:
+                plain = [m for m in mine if m is not h] or [h]
+                return [(best, USUALLY, plain[:2]), (other[0], SOME_COMPANIES, [h])]
+    if not rivals:
+        return []
+    label, score = rivals[0]
+    if score < DEPENDS_RATIO * best_score:
+        return []
+    theirs = [h for lab, hs in support.items() if taxonomy.is_under(lab, label) for h in hs]
+    if not mine or not theirs:
+        return []
+    contexts_differ = _context(mine) != _context(theirs)
+    hedged = any(HEDGE.search(h.chunk.text) for h in mine + theirs)
+    if not (contexts_differ or hedged or score >= 0.85 * best_score):
+        return []
+    return [(best, _context(mine), mine[:2]), (label, _context(theirs), theirs[:2])]

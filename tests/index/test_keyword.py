@@ -1,0 +1,53 @@
+"""What makes a cold `whosejob ask` fast must not change a single number: jieba's dictionary read in
+one go, and BM25 scores read without bm25s. And the stopwords come from their data file."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from assistant.index import keyword
+
+
+def test_saved_scores_match_bm25s(ready):
+    import bm25s
+
+    from assistant.index.store import generation_dir, read_current
+
+    path = generation_dir(ready, read_current(ready)["generation"]) / "keyword"
+    ours, theirs = (
+        keyword.SavedScores.open(path),
+        bm25s.BM25.load(str(path), show_progress=False, verbosity=0),
+    )
+    assert ours is not None and ours.vocab_dict == theirs.vocab_dict
+    vocab, rnd = sorted(t for t in theirs.vocab_dict if t), random.Random(5)  # "" is bm25s's placeholder
+    for _ in range(200):
+        q = rnd.sample(vocab, rnd.randint(1, 8))
+        assert np.array_equal(ours.get_scores(q), theirs.get_scores(q))
+
+
+def test_jieba_dictionary_from_the_cache_segments_the_same(tmp_path):
+    import jieba
+
+    fresh = jieba.Tokenizer()
+    fresh.initialize()
+    keyword.use_cache(tmp_path)
+    try:
+        first, second = jieba.Tokenizer(), jieba.Tokenizer()
+        keyword._initialize(first)  # jieba builds or reads its cache, now under tmp_path
+        assert (tmp_path / "jieba.cache").is_file()
+        keyword._initialize(second)  # read back in one go
+    finally:
+        keyword._cache_dir.clear()
+    assert second.initialized and second.total == fresh.total and second.FREQ == fresh.FREQ
+    text = "活動運營負責活動規劃、活動方案、人員協調、資源申請"
+    assert list(second.cut_for_search(text)) == list(fresh.cut_for_search(text))
+
+
+def test_stopwords_come_from_the_data_file():
+    lines = [line for line in keyword.STOPWORDS_FILE.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(lines) == len(set(lines)) == len(keyword.STOPWORDS) == 441  # one word a line, each once
+    assert all(w == w.strip() and " " not in w for w in lines)
+    assert {"的", "谁", "部门", "怎么办", "说了算", "who"} <= keyword.STOPWORDS
+    assert "新闻稿" in keyword.words("新聞稿歸誰管?") and "谁" not in keyword.words("新聞稿歸誰管?")

@@ -1,0 +1,202 @@
+"""Chroma server mode against a real `chroma run` on loopback: same answers as the embedded store,
+a reader with no local copy rebuilds it from the server, and every failure is one line and exit 3."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from assistant import settings
+from assistant.errors import StoreUnavailable
+from assistant.index.resources import embedder_for
+from assistant.index.store import generation_dir, open_current, read_current
+from assistant.verdict.taxonomy import for_corpus
+from bench.run import _bin, _stop, chroma_server, free_port
+from eval.harness import default_cases_path, load_cases
+from eval.harness import run as run_eval
+from ingest.pipeline import run as ingest
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def chroma(tmp_path_factory):
+    """A real Chroma server for this module, stopped at teardown."""
+    with chroma_server(tmp_path_factory.mktemp("chroma") / "data") as (url, _pid):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server_home(chroma, tmp_path_factory):
+    """The bundled corpus ingested into the server (local keyword index and chunk table beside it)."""
+    path = tmp_path_factory.mktemp("server") / "home"
+    s = settings.load(environ={}, home=path, chroma_url=chroma)
+    report = ingest(s, embedder_for(s), progress=False)
+    assert report.changed and report.chunks > 100
+    return path
+
+
+def _cli(*args: str, env_extra: dict | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    env = dict(os.environ, **(env_extra or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.surfaces.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+
+
+def _predictions(s) -> list[tuple[str, str, bool]]:
+    tax = for_corpus(s.corpus)
+    report = run_eval(load_cases(default_cases_path(), tax), s, tax)
+    return [(r["id"], r["predicted"], r["correct"]) for r in report["results"]]
+
+
+def test_server_mode_answers_the_eval_set_like_the_embedded_store(server_home, built_home, chroma):
+    served = settings.load(environ={}, home=server_home, chroma_url=chroma)
+    embedded = settings.load(environ={}, home=built_home)
+    assert _predictions(served) == _predictions(embedded)
+    store = open_current(served, embedder_for(served))
+    assert store.collection.count() == len(store.chunks)
+    assert not (generation_dir(served, store.generation) / "chroma").exists()  # vectors live on the server
+
+
+def test_cli_ask_against_the_server(server_home, chroma):
+    done = _cli(
+        "ask", "--json", "新聞稿和危機公關歸誰管?", "--home", str(server_home), "--chroma-url", chroma
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["department"] == "公關部"
+
+
+def test_a_reader_without_the_local_copy_rebuilds_it_from_the_server(server_home, chroma, tmp_path):
+    writer = settings.load(environ={}, home=server_home, chroma_url=chroma)
+    reader = settings.load(environ={}, home=tmp_path / "elsewhere", chroma_url=chroma)
+    store = open_current(reader, embedder_for(reader))  # no current.json, no generation here: read back
+    gen = read_current(writer)["generation"]
+    assert store.generation == gen and read_current(reader)["generation"] == gen
+    mine, theirs = generation_dir(writer, gen), generation_dir(reader, gen)
+    assert (mine / "chunks.jsonl").read_bytes() == (theirs / "chunks.jsonl").read_bytes()
+    same = filecmp.cmpfiles(
+        mine / "keyword",
+        theirs / "keyword",
+        [
+            "ids.json",
+            "vocab.index.json",
+            "data.csc.index.npy",
+            "indices.csc.index.npy",
+            "indptr.csc.index.npy",
+        ],
+        shallow=False,
+    )
+    assert not same[1] and not same[2], same
+    done = _cli(
+        "ask", "--json", "Who writes press releases?", "--home", str(reader.home), "--chroma-url", chroma
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["department"] == "公關部"
+
+
+def test_unchanged_reingest_checks_the_server_holds_the_index(server_home, chroma):
+    done = _cli("ingest", "--home", str(server_home), "--chroma-url", chroma)
+    assert done.returncode == 0 and "up to date" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "command", [["ask", "--json", "新聞稿歸誰管?"], ["ingest"], ["eval"], ["serve", "--port", "0"]]
+)
+def test_unreachable_server_is_one_line_and_exit_3(command, server_home, tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    for home in (server_home, tmp_path / "fresh"):  # with a local copy and without
+        done = _cli(*command, "--home", str(home), "--chroma-url", url)
+        assert done.returncode == 3, (command, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and url in lines[0] and "Traceback" not in done.stderr, done.stderr
+
+
+def test_env_var_selects_the_server_too(server_home, chroma):
+    url = f"http://127.0.0.1:{free_port()}"
+    done = _cli("ask", "新聞稿歸誰管?", "--home", str(server_home), env_extra={"WHOSEJOB_CHROMA_URL": url})
+    assert done.returncode == 3 and url in done.stderr
+
+
+def test_server_gone_while_serving_is_a_store_error_naming_the_url(corpus_copy, tmp_path):
+    from assistant.answer import answer
+
+    with chroma_server(tmp_path / "short-lived") as (url, _pid):
+        s = settings.load(environ={}, home=tmp_path / "home", corpus=corpus_copy, chroma_url=url)
+        ingest(s, embedder_for(s), progress=False)
+        assert answer("新聞稿歸誰管?", settings=s).department == "公關部"
+    with pytest.raises(StoreUnavailable, match=url.replace(".", r"\.")):
+        answer("展會現場跟展館那邊的業務對接,是誰的活?", settings=s)
+
+
+@contextmanager
+def _chroma_run(path: Path, port: int, timeout: float = 60.0):
+    """`chroma run` on a chosen port and data path (so it can be restarted exactly there); stopped on exit."""
+    import httpx
+
+    url = f"http://127.0.0.1:{port}"
+    with open(path.parent / f"{path.name}.log", "ab") as log:
+        proc = subprocess.Popen(
+            [_bin("chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                assert proc.poll() is None, f"chroma run exited with {proc.returncode}"
+                try:
+                    if httpx.get(url + "/api/v2/heartbeat", timeout=1.0).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, f"chroma run did not answer on {url}"
+                time.sleep(0.2)
+            yield url
+        finally:
+            _stop(proc)
+
+
+def test_server_stopped_then_restarted_on_the_same_port_recovers_without_a_restart(
+    corpus_copy, tmp_path, monkeypatch
+):
+    """Stopped while serving: StoreUnavailable naming the URL (CLI: exit 3, one line). Restarted on the
+    same port and path: the same process answers again by itself, also across the pointer re-check."""
+    from assistant.answer import answer
+    from assistant.index import store
+
+    data, port = tmp_path / "data", free_port()
+    question = "新聞稿歸誰管?"
+    with _chroma_run(data, port) as url:
+        s = settings.load(environ={}, home=tmp_path / "home", corpus=corpus_copy, chroma_url=url)
+        ingest(s, embedder_for(s), progress=False)
+        before = answer(question, settings=s).to_dict()
+        assert before["department"] == "公關部"
+
+    # POINTER_TTL long: the cached store's query fails; zero: the server-pointer re-check fails first.
+    for ttl in (3600.0, 0.0):
+        monkeypatch.setattr(store, "POINTER_TTL", ttl)
+        with pytest.raises(StoreUnavailable, match=re.escape(url)):
+            answer(question, settings=s)
+    done = _cli("ask", question, "--home", str(s.home), "--chroma-url", url)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 3 and len(lines) == 1 and url in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+
+    with _chroma_run(data, port) as again:
+        assert again == url
+        for ttl in (3600.0, 0.0):  # the cached store's own query, then through the pointer re-check
+            monkeypatch.setattr(store, "POINTER_TTL", ttl)
+            assert answer(question, settings=s).to_dict() == before  # at once, in the same process
+        assert answer("Who writes press releases?", settings=s).department == "公關部"

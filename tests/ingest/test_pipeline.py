@@ -1,0 +1,69 @@
+import json
+
+import pytest
+
+from assistant import settings
+from assistant.errors import CorpusError, IngestBusy
+from assistant.index.resources import embedder_for
+from assistant.index.store import open_current, read_current
+from ingest.pipeline import run
+
+
+@pytest.fixture
+def cfg(corpus_copy, home):
+    return settings.load(home=home, corpus=corpus_copy)
+
+
+def test_first_ingest_then_nothing_to_embed(cfg):
+    emb = embedder_for(cfg)
+    first = run(cfg, emb, progress=False)
+    assert first.changed and first.files == 1 and first.chunks > 100 and first.embedded == first.chunks
+    assert first.new == first.chunks and first.deleted == 0
+    again = run(cfg, emb, progress=False)
+    assert not again.changed and again.embedded == 0
+    assert "up to date" in again.line()
+
+
+def test_changed_and_removed_files_update_their_chunks(cfg):
+    emb = embedder_for(cfg)
+    run(cfg, emb, progress=False)
+    (cfg.corpus / "extra.md").write_text("# 法務部\n負責合同審核與訴訟。\n", encoding="utf-8")
+    added = run(cfg, emb, progress=False)
+    assert added.changed and added.new >= 1 and added.deleted == 0
+    assert added.embedded == added.new  # unchanged chunks reuse their vectors
+    store = open_current(cfg, emb)
+    assert any(c.source == "extra.md" for c in store.chunks.values())
+    (cfg.corpus / "extra.md").unlink()
+    removed = run(cfg, emb, progress=False)
+    assert removed.deleted >= 1 and removed.embedded == 0
+    store = open_current(cfg, emb)
+    assert not any(c.source == "extra.md" for c in store.chunks.values())
+    assert store.vectors._collection.count() == len(store.chunks)
+
+
+def test_bad_file_aborts_and_keeps_the_index(cfg):
+    emb = embedder_for(cfg)
+    run(cfg, emb, progress=False)
+    before = read_current(cfg)
+    (cfg.corpus / "broken.txt").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(CorpusError):
+        run(cfg, emb, progress=False)
+    assert read_current(cfg) == before
+    assert open_current(cfg, emb).chunks
+
+
+def test_second_ingest_is_refused_while_one_holds_the_lock(cfg):
+    from filelock import FileLock
+
+    cfg.index_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(cfg.index_dir / "ingest.lock")), pytest.raises(IngestBusy, match="another"):
+        run(cfg, embedder_for(cfg), progress=False)
+
+
+def test_generation_switch_is_recorded(cfg):
+    emb = embedder_for(cfg)
+    report = run(cfg, emb, progress=False)
+    meta = json.loads((cfg.index_dir / "current.json").read_text())
+    assert meta["generation"] == report.generation
+    assert meta["embedder"] == "use-m3" and meta["dim"] == 512
+    assert (cfg.index_dir / "gens" / report.generation / "manifest.json").exists()
