@@ -202,7 +202,7 @@ def _answer(ctx: Context, dept: str, text: str, cited: list[str], agrees: bool) 
         if c.id not in number:
             number[c.id] = len(citations) + 1
             citations.append(
-                Citation(number[c.id], c.id, c.source, c.section, (c.line_start, c.line_end), c.text)
+                Citation(number[c.id], c.id, c.source, c.section, (c.line_start, c.line_end), c.text, c.location)
             )
     by_old = {old.id: old for old in ans.citations}
     for side in ans.depends:  # the sides of an 'it depends' keep their extractive evidence

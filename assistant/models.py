@@ -20,6 +20,9 @@ class Chunk:
     owner: str | None = None  # the department whose duties this chunk describes
     departments: tuple[str, ...] = ()  # every department the chunk mentions
     company: str | None = None  # "公司A" etc. for the example-company blocks
+    location: str = ""  # where in the file: "p. 3", "sheet RACI, row 7", "slide 4" ("" = the section says it)
+    accountable: str | None = None  # a RACI row's A unit: shown next to the answer, never votes
+    context: str = ""  # a table row's header and cells: embedded and indexed with the quoted cell
 
     def metadata(self) -> dict:
         """Flat metadata for Chroma / LangChain Documents (lists become '|'-joined strings)."""
@@ -33,6 +36,9 @@ class Chunk:
             "owner": self.owner or "",
             "departments": "|".join(self.departments),
             "company": self.company or "",
+            "location": self.location,
+            "accountable": self.accountable or "",
+            "context": self.context,
         }
 
     @classmethod
@@ -50,6 +56,9 @@ class Chunk:
             owner=meta.get("owner") or None,
             departments=tuple(d for d in deps.split("|") if d),
             company=meta.get("company") or None,
+            location=meta.get("location") or "",
+            accountable=meta.get("accountable") or None,
+            context=meta.get("context") or "",
         )
 
 
@@ -71,6 +80,7 @@ class Citation:
     section: str
     lines: tuple[int, int]
     quote: str  # verbatim substring of the source file within `lines`
+    location: str = ""  # "p. 3", "sheet RACI, row 7", "slide 4" for converted files
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class Answer:
     reason: str | None = None
     citations: list[Citation] = field(default_factory=list)
     lang: str = "zh-Hant"
+    accountable: str | None = None  # the A unit of the RACI row behind the answer, when there is one
     signals: dict = field(default_factory=dict, repr=False)  # evidence features behind `confidence`
 
     def to_dict(self) -> dict:
@@ -114,8 +125,10 @@ class Answer:
             "reason": self.reason,
             "answer": self.answer,
             "citations": [
-                {"id": c.id, "source": c.source, "section": c.section, "lines": list(c.lines), "quote": c.quote}
+                {"id": c.id, "source": c.source, "section": c.section, "lines": list(c.lines), "quote": c.quote,
+                 "location": c.location}
                 for c in self.citations
             ],
             "lang": self.lang,
+            "accountable": self.accountable,
         }

@@ -263,7 +263,6 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
     def unit(name: str | None) -> str | None:
         return taxonomy.canonical(name) if name else None
 
-    _FIELDS = Chunk.__dataclass_fields__
     out = []
     for r in rows(text, table):
         quote = text[r.start:r.end]
@@ -285,7 +284,6 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
         out.append(Chunk(
             id=digest, source=source, text=quote, start=r.start, end=r.end,
             line_start=line_of(r.start), line_end=line_of(r.end - 1), section=section, owner=owner,
-            departments=tuple(dict.fromkeys(named)), company=company,
-            **{k: v for k, v in (("accountable", accountable), ("context", r.context)) if k in _FIELDS},
+            departments=tuple(dict.fromkeys(named)), company=company, accountable=accountable, context=r.context,
         ))
     return out

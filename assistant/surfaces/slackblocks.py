@@ -101,7 +101,8 @@ def fallback_text(ans: Answer) -> str:
 
 def citation_block(c, lang: str) -> dict:
     """One context block: *[1]* file § section · lines, then the verbatim quote."""
-    where = f"*[{c.id}]* {escape(c.source)} § {escape(c.section)} · {_lines(c, lang)}"
+    where = f"*[{c.id}]* {escape(c.source)} § {escape(c.section)} · " + (
+        f"{escape(c.location)} · " if getattr(c, "location", "") else "") + _lines(c, lang)
     quote = escape(_clip(c.quote, CONTEXT_MAX - len(where) - 4))
     return {"type": "context", "elements": [_mrkdwn(f"{where}\n「{quote}」", CONTEXT_MAX)]}
 

@@ -89,10 +89,12 @@ def _lines(c: Citation | Chunk, lang: str) -> str:
 
 
 def citation_html(c: Citation, lang: str) -> str:
-    """A numbered citation that opens (a <details>) to the verbatim quote, its file, section and lines."""
+    """A numbered citation that opens (a <details>) to the verbatim quote, its file, section, location
+    in the file (page, sheet and row, slide) and lines."""
+    loc = f'<span class="wj-loc">{esc(c.location)}</span> · ' if c.location else ""
     return (
         f'<details class="wj-cite"><summary><span class="wj-num">[{c.id}]</span> <span class="wj-src">'
-        f'<span class="wj-file">{esc(c.source)}</span> · {esc(c.section)} · '
+        f'<span class="wj-file">{esc(c.source)}</span> · {esc(c.section)} · {loc}'
         f'<span class="wj-lines" title="{c.lines[0]}-{c.lines[1]}">{_lines(c, lang)}</span></span></summary>'
         f'<blockquote class="wj-quote">{esc(c.quote)}</blockquote></details>'
     )

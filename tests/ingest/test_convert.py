@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import CorpusError
+from bench import docbuild
 from ingest import files
 from ingest.convert import Cache, convert, convert_cached, location_at
-from tests.ingest import docbuild
 
 MD = """# Finance & Accounting
 
