@@ -46,9 +46,13 @@ test: setup browser
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory eval
 
-# The regression run: fails when accuracy drops >1 point below eval/baseline.json or a citation is not verbatim.
+# The regression run on every corpus the project ships (the bundled article and eval/corpora/*): fails when
+# accuracy drops >1 point below that corpus's baseline or a citation is not verbatim; lists flipped cases.
+CORPORA := northwind-handbook huaxin-duties
 eval: runtime
 	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json
+	@for c in $(CORPORA); do echo "== $$c"; WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
+		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json >/dev/null || exit 1; done
 
 # The benchmark report in docs/ (1k to 100k chunks: the 100k size takes tens of minutes on 2 cores).
 bench: runtime
@@ -57,6 +61,8 @@ bench: runtime
 
 baseline: runtime
 	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null
+	for c in $(CORPORA); do WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
+		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json --update-baseline >/dev/null; done
 
 lint: setup
 	$(BIN)/ruff check assistant ingest eval bench tests

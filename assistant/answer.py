@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
+from assistant.corrections import apply as apply_corrections
 from assistant.errors import UsageError
 from assistant.index.resources import resources
 from assistant.models import Alternative, Answer, Citation, Hit, Side
 from assistant.retrieval.retriever import DEFAULT_FUSION, Query, make_query, search
 from assistant.settings import Settings
-from assistant.text import clean, in_script, script
-from assistant.verdict.taxonomy import for_corpus
+from assistant.text import clean, family, in_script, script
 from assistant.verdict.verdict import HEDGE, decide
 
 QUOTE_LIMIT = 3  # citations for the verdict itself
+POOL = 16  # chunks the verdict's ranker looks at (the first k of them are the evidence that is cited)
 # A short question that leans on the previous one: 「那在VR科技公司呢?」, "what about company C?"
 FOLLOW_UP = re.compile(
     r"^\s*(那|那麼|那么|還有|还有|如果|要是|換成|换成|and\b|what about|how about|in\b|at\b|for\b)|呢\s*[??]?\s*$", re.I
@@ -33,6 +34,7 @@ def answer(
     settings: Settings | None = None,
     k: int | None = None,
     fusion: str = DEFAULT_FUSION,
+    abstain: bool = True,
 ) -> Answer:
     """Which department owns the work in `question`, with verbatim citations, or a reasoned abstention.
 
@@ -49,8 +51,8 @@ def answer(
             f"the question is {len(text)} characters; keep it under {settings.max_question_chars}"
         )
     lang = script(text)
-    taxonomy = for_corpus(settings.corpus)
-    mentioned = [label for label, _ in taxonomy.mentions(text)]
+    taxonomy = store.taxonomy
+    mentioned = [label for label, _ in taxonomy.mentions(text, loose=True)]
     # Department names in the question are handled as mentions, not as evidence: otherwise
     # 「展會供電要找生產技術部嗎?」 retrieves the chunk that *names* 生產技術部 instead of the one about 展會.
     stripped = taxonomy.strip(text) if mentioned else text
@@ -58,7 +60,7 @@ def answer(
     query = make_query(text if about_department else stripped, store)
     if history and text and _is_follow_up(text):
         prev_text = clean(history[-1]).strip()
-        prev_mentions = [label for label, _ in taxonomy.mentions(prev_text)]
+        prev_mentions = [label for label, _ in taxonomy.mentions(prev_text, loose=True)]
         previous = make_query(taxonomy.strip(prev_text) if prev_mentions else prev_text, store)
         query = Query(
             text=f"{previous.text} {text}",
@@ -67,12 +69,19 @@ def answer(
             glossed=previous.glossed | query.glossed,
         )
         mentioned = mentioned or prev_mentions
-    hits = search(store, embedder, query, k or settings.k, fusion) if text else []
+    k = k or settings.k
+    pool = search(store, embedder, query, max(k, POOL), fusion) if text else []
+    hits = pool[:k]
     coverage = store.keyword.coverage(query.text, query.glossed)
-    verdict = decide(query, hits, taxonomy, mentioned, coverage, about_department)
+    cross = (lang == "en") != store.chinese  # a question in another language than the sources
+    yardstick = (store.meta.get("background") or {}).get(family(lang))
+    verdict = decide(
+        query, hits, taxonomy, mentioned, coverage, about_department, cross=cross, abstain=abstain,
+        background=yardstick, pool=pool,
+    )
 
-    if verdict.abstain:
-        return Answer(
+    if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not
+        return apply_corrections(Answer(
             question=text,
             department=None,
             confidence=0.0,
@@ -81,7 +90,8 @@ def answer(
             abstained=True,
             reason=verdict.abstain,
             lang=lang,
-        )
+            signals=verdict.features | {"candidates": verdict.candidates},
+        ), store, embedder)
 
     citations: list[Citation] = []
     by_chunk: dict[str, int] = {}
@@ -89,7 +99,8 @@ def answer(
     def cite(hit: Hit) -> int:
         c = hit.chunk
         if c.id not in by_chunk:
-            citations.append(Citation(len(citations) + 1, c.id, c.source, c.section, (c.line_start, c.line_end), c.text))
+            citations.append(Citation(len(citations) + 1, c.id, c.source, c.section, (c.line_start, c.line_end), c.text,
+                                      c.location))
             by_chunk[c.id] = len(citations)
         return by_chunk[c.id]
 
@@ -114,8 +125,18 @@ def answer(
         reason=None,
         citations=citations,
         lang=lang,
-        signals=verdict.features,
+        signals=verdict.features | {"candidates": verdict.candidates},
     )
+    # A RACI row behind the answer names who is accountable (its A unit): shown beside the owner.
+    accountable = next((h.chunk.accountable for h in backing[:QUOTE_LIMIT]
+                        if h.chunk.accountable and h.chunk.owner == dept), None)
+    if accountable and accountable != dept:
+        ans.accountable = accountable
+        shown = taxonomy.name(accountable, lang) if accountable in taxonomy else accountable
+        ans.answer += f" (accountable: {shown})" if lang == "en" else f"（accountable: {shown}）"
+    fixed = apply_corrections(ans, store, embedder)  # issue 12: a matching correction decides, cited first
+    if fixed is not ans:
+        return fixed  # quoted as written: an LLM never rephrases a correction
     if settings.llm:  # issue 7: an LLM may phrase it; assistant/llm.py validates it or falls back to `ans`
         from assistant.llm import phrase
 
@@ -123,13 +144,15 @@ def answer(
     return ans
 
 
-def _context_name(context: str, lang: str) -> str:
-    """「公司B: VR科技公司」 → "Company B (VR科技公司)" for English; 一般/部分公司 → usually/some companies."""
+def _context_name(context: str, lang: str, contexts: dict | None) -> str:
+    """「公司B: VR科技公司」 → "Company B (VR科技公司)" for English (the corpus's `contexts` words);
+    一般/部分公司 → usually/some companies."""
     if lang != "en":
         return context or "一般"
-    m = re.match(r"公司([A-Z])\s*[::]\s*(.+)", context or "")
-    if m:
-        return f"Company {m.group(1)} ({m.group(2)})"
+    if contexts:
+        m = re.match(rf"{re.escape(contexts['marker'])}\s*([A-Z])\s*[::]\s*(.+)", context or "")
+        if m:
+            return f"{(contexts.get('en') or contexts['marker']).capitalize()} {m.group(1)} ({m.group(2)})"
     return {"部分公司": "some companies", "一般": "usually"}.get(context, context or "usually")
 
 
@@ -145,7 +168,7 @@ def _answer_text(dept: str, sides: list[Side], citations: list[Citation], lang: 
     if sides:
         parts = []
         for s in sides:
-            where = _context_name(s.context, lang)
+            where = _context_name(s.context, lang, taxonomy.contexts)
             refs = "".join(f"[{i}]" for i in s.citations)
             parts.append(
                 f"{where}: {taxonomy.name(s.department, lang)} {refs}"

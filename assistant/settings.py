@@ -38,6 +38,7 @@ class Settings:
     auth: str | None = None  # "user:pass" basic auth for the web chat
     slack_api_url: str | None = None  # Slack Web API base URL override (proxy or local stand-in)
     cache: Path | None = None  # derived caches (decompressed model tables, jieba dict); default <home>/cache
+    corrections: Path | None = None  # corrections ("in our company X owns this"); default <home>/corrections.jsonl
 
     @property
     def index_dir(self) -> Path:
@@ -52,13 +53,17 @@ class Settings:
         return self.home / "feedback.jsonl"
 
     @property
+    def corrections_path(self) -> Path:
+        return self.corrections or self.home / "corrections.jsonl"
+
+    @property
     def log_dir(self) -> Path:
         return self.home / "logs"
 
     def with_overrides(self, **overrides) -> Settings:
         """Apply CLI flags; a None flag means 'not given' and keeps the env value."""
         given = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("home", "corpus", "cache"):
+        for key in ("home", "corpus", "cache", "corrections"):
             if key in given:
                 given[key] = Path(given[key]).expanduser()
         return replace(self, **given)
@@ -83,6 +88,6 @@ def load(environ: dict[str, str] | None = None, **overrides) -> Settings:
         raw = env.get(ENV_PREFIX + f.name.upper())
         if raw is None:
             continue
-        kind = {"home": Path, "corpus": Path, "cache": Path, "k": int, "max_question_chars": int, "port": int}.get(f.name, str)
+        kind = {"home": Path, "corpus": Path, "cache": Path, "corrections": Path, "k": int, "max_question_chars": int, "port": int}.get(f.name, str)
         values[f.name] = _coerce(f.name, raw, kind)
     return Settings(**values).with_overrides(**overrides)

@@ -69,6 +69,17 @@ def script(text: str) -> str:
     return "zh-Hans" if simp > trad else "zh-Hant"
 
 
+def mostly_chinese(texts) -> bool:
+    """Are these sources mostly Chinese? (A question in the other language shares few words with them.)"""
+    sample = "".join(list(texts)[:2000])
+    return sum("\u3400" <= ch <= "\u9fff" for ch in sample) >= sum(ch.isascii() and ch.isalpha() for ch in sample) / 3
+
+
+def family(lang: str) -> str:
+    """'en' or 'zh': similarity levels differ between English and Chinese questions, not between scripts."""
+    return "en" if lang == "en" else "zh"
+
+
 def in_script(text: str, lang: str) -> str:
     """Render Traditional-source text in the asker's script (quotes in citations stay verbatim)."""
     return to_simplified(text) if lang == "zh-Hans" else text

@@ -1,44 +1,136 @@
-"""Fit the confidence calibration (Platt scaling over the verdict's evidence features) on eval cases."""
+"""Fit the scope model (do the sources cover it?) and the confidence calibration (Platt scaling) over
+the verdict's retrieval features, on the dev cases of several corpora (eval/suites.yaml)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 
 from assistant.verdict.verdict import CALIBRATION_FILE, _calibration
 
-FEATURES = ("share", "margin", "evidence")
 
-
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 5000, lr: float = 0.5) -> tuple[np.ndarray, float]:
-    """Logistic regression by gradient descent (a few features: no need for a solver library)."""
-    w, b = np.zeros(x.shape[1]), 0.0
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 0.001, steps: int = 50, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Weighted, lightly L2-regularised logistic regression by Newton's method (a dozen features:
+    no need for a solver library)."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    sw = np.ones(len(y)) if weights is None else weights
+    theta = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2 * len(y))
+    reg[-1] = 0.0  # the bias is not shrunk
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
-        g = p - y
-        w -= lr * (x.T @ g / len(y) + l2 * w)
-        b -= lr * g.mean()
-    return w, b
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ theta, -30, 30)))
+        grad = xb.T @ ((p - y) * sw) + reg * theta
+        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb + np.diag(reg) + 1e-9 * np.eye(len(theta))
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return theta[:-1], float(theta[-1])
 
 
-def fit_and_save(cases, settings, taxonomy, **answer_kwargs) -> str:
-    """Answer the cases, fit confidence on the answered ones, and write assistant/verdict/calibration.json."""
+SCOPE_FEATURES = (
+    "evidence", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "cross", "mentioned", "share", "rank_p",
+    "curated",
+)  # fmt: skip
+CONFIDENCE_FEATURES = (
+    "share", "margin", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "rank_p", "rank_margin", "curated",
+)  # fmt: skip
+
+
+def collect(suites: dict, root: Path, base_home: Path | None = None) -> list[dict]:
+    """Answer every dev case of every suite without abstaining: (suite, features, in scope, right)."""
+    import tempfile
+
+    from assistant import settings as settings_mod
     from assistant.answer import answer
-    from eval.harness import is_correct
+    from assistant.index.resources import resources
+    from eval.harness import is_correct, load_cases
 
-    rows, labels = [], []
-    for case in cases:
-        ans = answer(case.question, settings=settings, **answer_kwargs)
-        if ans.abstained or not ans.signals:
+    rows = []
+    for name, suite in suites.items():
+        corpus = (root / suite["corpus"]).resolve()
+        if not corpus.is_dir():
             continue
-        rows.append([ans.signals.get(f, 0.0) for f in FEATURES])
-        labels.append(1.0 if is_correct(case, ans, taxonomy) else 0.0)
-    if len(set(labels)) < 2:
-        return f"calibration not refit: {len(labels)} answered cases, all {'right' if labels and labels[0] else 'wrong'}"
-    w, b = fit(np.array(rows), np.array(labels))
-    params = dict(_calibration())
-    params.update({"weights": dict(zip(FEATURES, map(float, w), strict=True)), "bias": float(b), "fitted_on": len(labels)})
+        with tempfile.TemporaryDirectory() as tmp:
+            home = base_home / "suites" / name if base_home else Path(tmp)
+            s = settings_mod.load(home=str(home), corpus=corpus)
+            tax = resources(s, notice=None)[0].taxonomy
+            for path in suite["dev"]:
+                for case in load_cases(root / path, tax):
+                    ans = answer(case.question, settings=s, abstain=False)
+                    right = not ans.abstained and not case.abstain and is_correct(case, ans, tax)
+                    signals = dict(ans.signals or {})
+                    cands = signals.pop("candidates", {}) or {}
+                    owners = {lab: any(tax.is_under(lab, a) for a in case.departments) for lab in cands if lab in tax}
+                    rows.append({"suite": name, "features": signals, "in_scope": not case.abstain, "right": right,
+                                 "candidates": {lab: cands[lab] for lab in owners}, "owners": owners})
+    return rows
+
+
+def fit_ranker(rows: list[dict]) -> dict:
+    """The department ranker: each candidate of each answerable case is one example (is it an owner?)."""
+    from assistant.verdict.ranker import FEATURES
+
+    xs, ys, ws = [], [], []
+    per_suite: dict[str, int] = {}
+    usable = [r for r in rows if r["in_scope"] and any(r["owners"].values())]
+    for r in usable:
+        per_suite[r["suite"]] = per_suite.get(r["suite"], 0) + 1
+    for r in usable:
+        n = len(r["candidates"])
+        for label, f in r["candidates"].items():
+            xs.append([f.get(k, 0.0) for k in FEATURES])
+            ys.append(1.0 if r["owners"][label] else 0.0)
+            ws.append(1.0 / per_suite[r["suite"]] / n)
+    w = np.array(ws)
+    wr, br = fit(np.array(xs), np.array(ys), weights=w * len(w) / w.sum())
+    return {"weights": dict(zip(FEATURES, map(float, wr), strict=True)), "bias": float(br)}
+
+
+def fit_models(rows: list[dict]) -> dict:
+    """The scope model (does the corpus cover it?) and the confidence model (is the department right?),
+    each weighting every suite equally so one big case set does not decide for all corpora."""
+    suites = sorted({r["suite"] for r in rows})
+
+    def design(sel, names):
+        x = np.array([[r["features"].get(f, 0.0) for f in names] for r in sel])
+        w = np.array([1.0 / sum(1 for q in sel if q["suite"] == r["suite"]) for r in sel])
+        return x, w * len(sel) / w.sum()
+
+    x, w = design(rows, SCOPE_FEATURES)
+    y = np.array([1.0 if r["in_scope"] else 0.0 for r in rows])
+    ws, bs = fit(x, y, weights=w)
+    p = 1.0 / (1.0 + np.exp(-(x @ ws + bs)))
+    # The threshold that best separates covered from uncovered questions on the fitting cases.
+    grid = np.linspace(0.2, 0.8, 61)
+    threshold = float(max(grid, key=lambda t: (((p >= t) == (y == 1)) * w).sum()))
+    # Confidence is fit on what would be answered (off-topic questions that slip through count as wrong).
+    answered = [r for r, pr in zip(rows, p, strict=True) if pr >= threshold]
+    xc, wc = design(answered, CONFIDENCE_FEATURES)
+    yc = np.array([1.0 if r["right"] else 0.0 for r in answered])
+    wconf, bconf = fit(xc, yc, weights=wc)
+    return {
+        "scope": {"weights": dict(zip(SCOPE_FEATURES, map(float, ws), strict=True)), "bias": float(bs), "threshold": threshold},
+        "confidence": {"weights": dict(zip(CONFIDENCE_FEATURES, map(float, wconf), strict=True)), "bias": float(bconf)},
+        "fitted_on": {s: sum(1 for r in rows if r["suite"] == s) for s in suites},
+    }
+
+
+def _save(params: dict) -> None:
     CALIBRATION_FILE.write_text(json.dumps(params, indent=1) + "\n")
     _calibration.cache_clear()
-    return f"calibration refit on {len(labels)} answers: weights {params['weights']}, bias {b:.3f}"
+
+
+def fit_suites(suites: dict, root: Path, base_home: Path | None = None) -> str:
+    """Fit the ranker, then (with it in place) the scope and confidence models, on every suite's dev
+    cases, and write assistant/verdict/calibration.json."""
+    params = {k: v for k, v in _calibration().items() if k not in ("ranker", "scope", "confidence")}
+    _save(params | {"ranker": fit_ranker(collect(suites, root, base_home))})
+    rows = collect(suites, root, base_home)
+    params = dict(_calibration()) | fit_models(rows)
+    _save(params)
+    return f"ranker, scope and confidence refit on the dev cases of {params['fitted_on']}"

@@ -12,6 +12,7 @@ from assistant.errors import EvalCasesError
 from assistant.models import Answer
 from assistant.settings import Settings
 from assistant.verdict.taxonomy import Taxonomy
+from ingest.units import resolve
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
 KINDS = ("direct", "depends", "trap", "out_of_scope")
@@ -59,9 +60,13 @@ def load_cases(path: Path, taxonomy: Taxonomy) -> list[Case]:
             raise EvalCasesError(f"{path}:{n}: 'departments' must be a list of labels")
         canonical, unknown = [], []
         for label in labels:
-            c = taxonomy.canonical(str(label))
+            c = resolve(str(label), taxonomy) if taxonomy.derived else taxonomy.canonical(str(label))
             (canonical if c else unknown).append(c or str(label))
-        if unknown:
+        if taxonomy.derived:
+            # Derived departments: a name the documents use that discovery missed stays as written
+            # (it can never be matched, so it counts against the tool, as it should).
+            canonical += [u for u in unknown if u not in canonical]
+        elif unknown:
             raise EvalCasesError(f"{path}:{n}: unknown department label(s) {', '.join(unknown)} (see `whosejob departments`)")
         abstain = bool(raw.get("abstain", False))
         if not abstain and not canonical:
@@ -95,11 +100,16 @@ def is_correct(case: Case, ans: Answer, taxonomy: Taxonomy) -> bool:
     return any(taxonomy.is_under(ans.department, accepted) for accepted in case.departments)
 
 
-def citation_valid(cite: dict, corpus: Path, cache: dict[str, str]) -> bool:
-    """The quote is verbatim in the source file within the cited lines."""
+def citation_valid(cite: dict, corpus: Path, cache: dict[str, str], corrections: Path | None = None) -> bool:
+    """The quote is verbatim in the source file within the cited lines (a correction's: in the corrections
+    file, at its line, as its note)."""
     from ingest.files import read
 
     name = cite["source"]
+    if corrections is not None and name == corrections.name and (cite.get("section") or "").startswith("correction "):
+        from assistant.corrections import citation_valid as correction_valid
+
+        return correction_valid(cite, corrections, cache)
     if name not in cache:
         try:
             cache[name] = read(corpus / name, corpus).text
@@ -160,7 +170,7 @@ def run(cases: list[Case], settings: Settings, taxonomy: Taxonomy, answer_fn=Non
             pairs.append((ans.confidence, ok))
         for c in ans.to_dict()["citations"]:
             cites_total += 1
-            cites_ok += citation_valid(c, settings.corpus, cache)
+            cites_ok += citation_valid(c, settings.corpus, cache, settings.corrections_path)
         results.append(
             {
                 "id": case.id,
@@ -185,8 +195,12 @@ def run(cases: list[Case], settings: Settings, taxonomy: Taxonomy, answer_fn=Non
         return out
 
     n = len(results)
+    named = {c.departments[0] for c in cases if c.departments}
+    found = {name for name in named if name in taxonomy}
     return {
         "cases": n,
+        # Units the cases name that the taxonomy knows (for a derived one: discovered from the documents).
+        "units": {"named": len(named), "found": len(found), "missing": sorted(named - found)},
         "accuracy": round(sum(r["correct"] for r in results) / n, 4),
         "by_lang": group("lang", LANGS),
         "by_kind": group("kind", KINDS),
@@ -205,6 +219,23 @@ def run(cases: list[Case], settings: Settings, taxonomy: Taxonomy, answer_fn=Non
         },
         "results": results,
     }
+
+
+def flips(report: dict, baseline: dict) -> dict[str, list[str]]:
+    """Cases whose outcome changed since the baseline: right -> wrong and wrong -> right."""
+    before = baseline.get("correct") or {}
+    now = {r["id"]: r["correct"] for r in report["results"]}
+    return {
+        "right_to_wrong": sorted(i for i, ok in now.items() if before.get(i) is True and not ok),
+        "wrong_to_right": sorted(i for i, ok in now.items() if before.get(i) is False and ok),
+    }
+
+
+def summary(report: dict) -> dict:
+    """What a baseline file keeps: the figures and each case's outcome (to list flips later)."""
+    out = {k: v for k, v in report.items() if k != "results"}
+    out["correct"] = {r["id"]: r["correct"] for r in report["results"]}
+    return out
 
 
 def compare(report: dict, baseline: dict) -> list[str]:

@@ -12,23 +12,32 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.models import Chunk
+from assistant.text import fold
 from assistant.verdict.guard import is_instruction
 from assistant.verdict.taxonomy import Taxonomy
 
+from . import tables
+
 SECTION = re.compile(r"^\s*(?:[\u3220-\u3229]|#{1,6}\s)")
 SUBHEAD = re.compile(r"^\s*(?:\d+\.\d+\s*\S{1,16}|[((]\d+[))].*|\d+、\S{1,10}|[^,。;,;!?!?]{1,16})\s*$")
-COMPANY = re.compile(r"^\s*(公司[A-Z A-Z])\s*[::]\s*(\S.*)$")
 # Inside a company block every line reads "部門: 職責"; anything else ends the block.
 LABELLED = re.compile(r"^\s*\S{1,10}\s*[::]")
 DIVIDER = re.compile(r"^\s*[—\-–=*_]{1,}\s*$")
 ENUM = re.compile(r"^\s*(?:\d+\s*[.、)).]|[((]\d+[))]|第.步\s*[::]|[①-⑳])\s*")
 # Where a sentence ends inside a long line; the mark stays with the sentence before it.
-SENTENCE_END = re.compile(r"(?<=[。!?!?;;])\s*")
+SENTENCE_END = re.compile(r"(?<=[。!?!?;;])\s*|(?<=[a-z)][.!?])\s+(?=[A-Z])")
+BULLET = re.compile(r"^\s*[-*+•]\s+(?=\S)")
+MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s")
 # "就是常說的X" / "即X": the text names the department a duty belongs to.
 NAMES_OWNER = re.compile(r"(?:就是常說的|就是常说的|也就是|即)\s*$")
 LONG_LINE = 60  # characters; shorter lines stay whole
+# Where a later clause starts: a unit named after it is not the subject of the sentence's first duty.
+CLAUSE_BREAK = re.compile(r"[；;。]|\bbut\b|\bhowever\b|但是?|不过|不過|然而")
+# A sentence that ends by naming a unit after "is"/":"/"—" gives it the work it started with.
+ENDS_WITH = re.compile(r"(?:\bis|\bare|[:：—–-])\s*(?:the\s+)?$", re.I)
 LEAD_WINDOW = 12  # a department named this close to the start of a sentence is its subject
 
 
@@ -38,6 +47,8 @@ class _State:
     sub: str = ""
     company: str | None = None
     section_owner: str | None = None
+    page_owner: str | None = None  # the unit the file's title names: a team page is about that team
+    headings: list = field(default_factory=list)  # Markdown heading stack: (level, text, owner)
     sub_owner: str | None = None
     context_owner: str | None = None  # last owner named in the running block
     seen: Counter = field(default_factory=Counter)
@@ -66,6 +77,8 @@ def _pieces(text: str, start: int, end: int):
     for a, b in cuts:
         seg = line[a:b]
         lead = len(seg) - len(seg.lstrip())
+        if a == 0 and (bullet := BULLET.match(seg)):  # "- item": the mark is not part of the quote
+            lead = bullet.end()
         trail = len(seg) - len(seg.rstrip())
         if b - trail > a + lead:
             yield start + a + lead, start + b - trail
@@ -75,15 +88,98 @@ def _first(mentions: list[tuple[str, int]]) -> str | None:
     return mentions[0][0] if mentions else None
 
 
-def _owner(sentence: str, mentions: list[tuple[str, int]]) -> str | None:
-    """The department a sentence is about when it names one up front (or as 'known as X')."""
+def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -> tuple[str | None, bool]:
+    """(department, named up front) for a sentence: the one it names first (or as 'known as X'), else
+    the one it hands the work to ("goes to Payroll", 「由市场部负责」, "— Support sends those")
+    outside parentheses. Only a name up front carries over to the lines that follow."""
     skip = len(ENUM.match(sentence).group(0)) if ENUM.match(sentence) else 0
+    skip += len(sentence) - len(sentence.lstrip("-*+• \t"))
+    # A curated taxonomy names few, distinct units; names read from documents are surer as the subject.
+    window = 2 if taxonomy.derived else LEAD_WINDOW
     for label, pos in mentions:
-        if pos - skip <= LEAD_WINDOW:
-            return label
+        if pos - skip <= window:
+            return label, True
         if NAMES_OWNER.search(sentence[:pos]):
-            return label
-    return None
+            return label, True
+    open_mentions = [
+        (i, label, pos) for i, (label, pos) in enumerate(mentions)
+        # an aside, or a later clause: 「…；计量器具的校准不在此列，由计量室负责」, "… — but X owns"
+        if not (_in_parens(sentence, pos) or CLAUSE_BREAK.search(sentence[:pos]))
+    ]
+    for i, label, pos in open_mentions:
+        before = sentence[max(0, pos - 16) : pos]
+        rest = _after_name(sentence[pos : pos + 60], taxonomy)
+        closing = ENDS_WITH.search(before) and not re.search(r"[\w\u3400-\u9fff]", rest)
+        # "goes to X", 「由X负责」, "X owns", "… is IT Helpdesk.", "Dashboards and data access: Data & Analytics."
+        if _handoff().search(before) or _agent().match(rest) or closing:
+            return _specific(label, pos, mentions[i:], taxonomy), False
+    if open_mentions and _not_us().search(sentence):
+        # "Not us: …": the work is the last unit's the sentence names
+        i, label, pos = open_mentions[-1]
+        return _specific(label, pos, mentions[i:], taxonomy), False
+    return None, False
+
+
+def _specific(label: str, pos: int, following: list[tuple[str, int]], taxonomy: Taxonomy) -> str:
+    """"Finance & Accounting (Payroll)": the more specific of the names right after `label`."""
+    near = [lab for lab, p in following if p - pos <= 40]
+    return next((lab for lab in reversed(near) if label in taxonomy.ancestors(lab)), label)
+
+
+def _after_name(after: str, taxonomy: Taxonomy) -> str:
+    """The text right after the unit's name that starts `after`."""
+    found = taxonomy.mentions(after)
+    if not found or found[0][1] > 1:
+        return after
+    dep = taxonomy.departments.get(found[0][0])
+    head = fold(after)
+    names = sorted((fold(n) for n in ((dep.label, *dep.aliases) if dep else ())), key=len, reverse=True)
+    for name in names:
+        at = head.find(name)
+        if 0 <= at <= 1:
+            return after[at + len(name) :]
+    return after
+
+
+@lru_cache(maxsize=1)
+def _agent() -> re.Pattern:
+    """Verbs right after a name that make that unit the doer ("Legal owns", 「财务部负责」)."""
+    from ingest.units import lexicon
+
+    words = sorted((str(w) for w in lexicon()["agent_after"]), key=len, reverse=True)
+    return re.compile(r"\s*(?:team\s+)?(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z])", re.I)
+
+
+@lru_cache(maxsize=1)
+def _not_us() -> re.Pattern:
+    from ingest.units import lexicon
+
+    return re.compile("|".join(re.escape(str(w)) for w in lexicon()["not_us"]), re.I)
+
+
+@lru_cache(maxsize=1)
+def _handoff() -> re.Pattern:
+    """Phrases that hand a duty to the unit named right after them (ingest/lexicon.yaml)."""
+    from ingest.units import lexicon
+
+    words = sorted((str(w) for w in lexicon()["handoff_before"]), key=len, reverse=True)
+    alt = "|".join(re.escape(w) if not w.isascii() else rf"(?<![A-Za-z]){re.escape(w)}" for w in words)
+    return re.compile(rf"(?:{alt})\s*(?:the\s+)?$", re.I)
+
+
+def _in_parens(sentence: str, pos: int) -> bool:
+    before = sentence[:pos]
+    return before.count("(") + before.count("（") > before.count(")") + before.count("）")
+
+
+def _front_matter_end(text: str, spans: list[tuple[int, int]]) -> int:
+    """Index of the first line after a leading YAML front matter block (--- … ---), else 0."""
+    if not spans or text[spans[0][0] : spans[0][1]].strip() != "---":
+        return 0
+    for i, (a, b) in enumerate(spans[1:], 1):
+        if text[a:b].strip() == "---":
+            return i + 1
+    return 0
 
 
 def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
@@ -110,26 +206,55 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                 return bool(ENUM.match(text[a2:b2]))
         return True
 
+    # Blocks about one example organisation each (「公司A: 互聯網廣告公司」), when the corpus declares them.
+    marker = (taxonomy.contexts or {}).get("marker")
+    blocks = re.compile(rf"^\s*({re.escape(marker)}\s*[A-ZＡ-Ｚ])\s*[::]\s*(\S.*)$") if marker else None
+    # Markdown files say where their headings are; short plain lines there are content, not headings.
+    markdown = any(MD_HEADING.match(text[a:b]) for a, b in spans)
+    front = _front_matter_end(text, spans)
+    found = tables.find(text, spans)
+    in_table = {j for t in found.values() for j in range(t.first, t.last + 1)}
     for i, (a, b) in enumerate(spans):
+        if i < front:
+            continue
+        if i in in_table:
+            if i in found:  # a chunk a row, read with its header (ingest/tables.py)
+                section = " › ".join(p for p in (st.section, st.sub) if p)
+                chunks.extend(tables.chunks(source, text, found[i], section, taxonomy, line_of, st.seen,
+                                            st.sub_owner or st.section_owner, st.company))
+            continue
         line = text[a:b]
         stripped = line.strip()
         if not stripped:
             continue
         if SECTION.match(line):
-            st.section, st.sub, st.company = stripped.lstrip("# "), "", None
-            st.section_owner = _first(taxonomy.mentions(stripped))
+            title = stripped.lstrip("# ")
+            heading_owner = _first(taxonomy.mentions(title))
+            md = MD_HEADING.match(line)
+            if md:
+                # Markdown nests: the section path is the heading stack, and its owner the deepest
+                # heading that names a unit, else the unit the page (its first heading) is about.
+                level = len(md.group(1))
+                if not st.headings and st.page_owner is None and not chunks:
+                    st.page_owner = heading_owner
+                st.headings = [h for h in st.headings if h[0] < level] + [(level, title, heading_owner)]
+                st.section = " › ".join(h[1] for h in st.headings)
+                st.section_owner = next((h[2] for h in reversed(st.headings) if h[2]), None) or st.page_owner
+            else:
+                st.section, st.section_owner = title, heading_owner
+            st.sub, st.company = "", None
             st.sub_owner = st.context_owner = None
             continue
         if DIVIDER.match(line):
             st.sub, st.company, st.sub_owner, st.context_owner = "", None, None, None
             continue
-        company = COMPANY.match(line)
+        company = blocks.match(line) if blocks else None
         if company:
             st.sub, st.company = stripped, stripped
             st.sub_owner = st.context_owner = None
             continue
         # A short numbered line is a heading (1、細分) unless a list goes on (1. 費用收支 / 2. 預決算).
-        if SUBHEAD.match(line) and not (ENUM.match(line) and not re.match(r"^\s*\d+\.\d", line) and next_is_item(i)):
+        if not markdown and SUBHEAD.match(line) and not (ENUM.match(line) and not re.match(r"^\s*\d+\.\d", line) and next_is_item(i)):
             st.sub, st.company = stripped, None
             st.sub_owner = _first(taxonomy.mentions(stripped))
             st.context_owner = None
@@ -142,10 +267,11 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
         for s, e in _pieces(text, a, b):
             sentence = text[s:e]
             mentions = taxonomy.mentions(sentence)
-            owner = _owner(sentence, mentions)
-            if owner and st.sub_owner and owner in taxonomy.ancestors(st.sub_owner):
-                owner = st.sub_owner  # "運營手段" under 2.4產品運營 is still 產品運營's duty
-            if owner:
+            owner, lead = _owner(sentence, mentions, taxonomy)
+            inner = st.sub_owner or st.section_owner
+            if owner and inner and owner in taxonomy.ancestors(inner):
+                owner = inner  # "運營手段" under 2.4產品運營 is still 產品運營's duty
+            if owner and lead:
                 line_owner = owner
             owner = owner or line_owner or st.context_owner or st.sub_owner or st.section_owner or _first(mentions)
             if is_instruction(sentence):
@@ -177,6 +303,9 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
 
 
 def index_text(chunk: Chunk) -> str:
-    """What gets embedded and keyword-indexed: the nearest heading gives a bare sentence its topic."""
-    leaf = chunk.section.rsplit(" › ", 1)[-1]
-    return f"{leaf}\n{chunk.text}" if leaf else chunk.text
+    """What gets embedded and keyword-indexed: the nearest heading gives a bare sentence its topic;
+    a table row is read with its header and cells (its `context`), not only the cell it quotes."""
+    parts = chunk.section.split(" › ")
+    leaf = " › ".join(dict.fromkeys([parts[0], parts[-1]])) if parts[0] else ""
+    body = chunk.context or chunk.text
+    return f"{leaf}\n{body}" if leaf else body

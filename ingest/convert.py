@@ -305,7 +305,8 @@ def _pdf_lines(textpage) -> list[_Line]:
     n = textpage.count_chars()
     if n <= 0:
         return []
-    text = textpage.get_text_range(0, n)
+    # pdfium writes a hyphen it cannot classify as U+FFFE ("part\ufffetime"): the document says "part-time"
+    text = textpage.get_text_range(0, n).replace("\ufffe", "-")
     # len(text) != n when characters outside the BMP take two code units: lines then go without boxes
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
 
@@ -473,7 +474,10 @@ def _pdf(raw: bytes, name: str) -> Converted:
                 # baseline to baseline: a wrapped line is ~1.2-1.5 em below, a new paragraph 2+ em
                 pitch = prev.baseline - x.baseline
                 new_page = prev_page != number
-                if same and full and not ENUM.match(x.text) and (new_page or 0 < pitch < 1.8 * max(x.size, 1)):
+                # A list whose bullets are drawn, not text: each item starts with a capital after a line
+                # that ends without a comma or an open clause; a wrapped sentence goes on mid-phrase.
+                item = x.text[:1].isupper() and prev.text[-1:] not in ",;:-–—(/&" and not CJK.match(x.text[:1])
+                if same and full and not item and not ENUM.match(x.text) and (new_page or 0 < pitch < 1.8 * max(x.size, 1)):
                     cont = True
             if not cont:
                 flush_para()

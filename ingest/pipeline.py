@@ -8,22 +8,23 @@ import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
 
-from assistant.errors import IngestBusy
+from assistant.errors import CorpusError, IngestBusy
 from assistant.index import store
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
 from assistant.verdict.taxonomy import TAXONOMY_FILE, for_corpus
 
-from . import files
+from . import background, files, units
 from .chunker import chunk, index_text
+from .convert import location_at
 
-INDEX_VERSION = 3  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
+INDEX_VERSION = 6  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
 BATCH = 64
 EMBED_THREADS = 2  # one BLAS thread each; more threads than cores only adds contention
 
@@ -44,13 +45,19 @@ class Report:
     changed: bool
     keyword_seconds: float = 0.0  # BM25 build, overlapped with embedding
     chroma_seconds: float = 0.0  # adding to the Chroma collection (part of store_seconds)
+    skipped: list[dict] = field(default_factory=list)  # [{"file", "reason"}]: files that could not be read
+    read_seconds: float = 0.0  # finding, reading and converting the files
 
     def line(self) -> str:
+        skipped = f"; skipped {len(self.skipped)} file(s) that could not be read" if self.skipped else ""
         if not self.changed:
             return (
                 f"index up to date: {self.files} file(s), {self.chunks} chunks, nothing embedded "
-                f"({self.seconds:.1f}s)"
+                f"({self.seconds:.1f}s){skipped}"
             )
+        return self._changed_line() + skipped
+
+    def _changed_line(self) -> str:
         return (
             f"ingested {self.files} file(s): {self.chunks} chunks ({self.new} new, {self.updated} updated, "
             f"{self.deleted} deleted, {self.unchanged} unchanged); embedded {self.embedded} in "
@@ -153,15 +160,49 @@ def _lock(settings: Settings):
     return lock
 
 
-def run(settings: Settings, embedder, progress: bool | None = None, force: bool = False) -> Report:
-    """Ingest `settings.corpus` into a new generation and switch to it; a no-op when nothing changed."""
-    started = time.perf_counter()
-    # Read and chunk everything before touching the index: a bad file aborts with the index untouched.
+def _read_all(settings: Settings, progress: bool | None):
+    """Every corpus file read (converted through the cache in the index home): (sources, skipped, cache).
+    A file that cannot be read is skipped with its reason; the rest are read."""
+    from tqdm import tqdm
+
+    from .convert import Cache
+
+    # No tqdm monitor thread: the BM25 worker is forked only from a single-threaded process.
+    tqdm.monitor_interval = 0
     paths = files.find(settings.corpus)
-    sources = [files.read(p, settings.corpus) for p in paths]
-    taxonomy = for_corpus(settings.corpus)
+    cache = Cache(settings.index_dir / "converted")
+    sources, skipped = [], []
+    bar = tqdm(paths, desc="reading", unit="file", file=sys.stderr, leave=False,
+               disable=(not sys.stderr.isatty()) if progress is None else not progress)
+    for p in bar:
+        name = p.relative_to(settings.corpus).as_posix()
+        bar.set_postfix_str(name[-40:], refresh=False)
+        try:
+            sources.append(files.read(p, settings.corpus, cache))
+        except CorpusError as err:
+            reason = str(err)
+            skipped.append({"file": name, "reason": reason[len(name) + 2:] if reason.startswith(name + ": ") else reason})
+    bar.close()
+    return sources, skipped, cache
+
+
+def run(settings: Settings, embedder, progress: bool | None = None, force: bool = False, strict: bool = False) -> Report:
+    """Ingest `settings.corpus` into a new generation and switch to it; a no-op when nothing changed.
+
+    Files that cannot be read are skipped and listed in `Report.skipped`; with `strict` any skip raises
+    CorpusError before the index is touched."""
+    started = time.perf_counter()
+    # Read and chunk everything before touching the index: with --strict a bad file aborts, index untouched.
+    sources, skipped, cache = _read_all(settings, progress)
+    read_seconds = time.perf_counter() - started
+    if skipped and strict:
+        first = skipped[0]
+        raise CorpusError(f"--strict: {len(skipped)} file(s) would be skipped, index unchanged; "
+                          f"{first['file']}: {first['reason']}")
+    # A saved taxonomy.yaml wins; without one the departments are read from the documents themselves.
+    taxonomy = for_corpus(settings.corpus) or units.discover(sources)
     tax_path = settings.corpus / TAXONOMY_FILE
-    taxonomy_sha = hashlib.sha256(tax_path.read_bytes()).hexdigest() if tax_path.exists() else "bundled"
+    taxonomy_sha = hashlib.sha256(tax_path.read_bytes()).hexdigest() if tax_path.exists() else "derived"
     name = spec_name(embedder)
     fingerprint = _fingerprint(sources, taxonomy_sha, name, settings.chroma_url)
 
@@ -174,9 +215,12 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             on_server = not settings.chroma_url or (store.server_current(settings) or {}).get("generation") == current["generation"]
             if (gen_dir / "chunks.jsonl").exists() and on_server:
                 return Report(len(sources), current.get("chunks", 0), 0, 0, 0, current.get("chunks", 0), 0,
-                              time.perf_counter() - started, 0.0, 0.0, current["generation"], False)
+                              time.perf_counter() - started, 0.0, 0.0, current["generation"], False,
+                              skipped=skipped, read_seconds=read_seconds)
 
-        chunks = [c for s in sources for c in chunk(s.name, s.text, taxonomy)]
+        # converted files: each chunk says where in the file it is (page, sheet and row, slide)
+        chunks = [replace(c, location=location_at(s.marks, c.start)) if s.marks else c
+                  for s in sources for c in chunk(s.name, s.text, taxonomy)]
         texts = [index_text(c) for c in chunks]
         keys = [_key(t) for t in texts]
 
@@ -248,6 +292,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "chunks": len(chunks),
             "files": {s.name: s.sha for s in sources},
             "chroma_url": settings.chroma_url,
+            "taxonomy": taxonomy.to_dict() if taxonomy.derived else None,
+            "background": background.stats(embedder, matrix),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
@@ -256,12 +302,14 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         store.write_current(settings, meta)
         # Keep the previous generation for readers that opened it a moment ago.
         store.prune(settings, keep={generation} | ({current["generation"]} if current else set()))
+        cache.prune()  # conversions of files no longer in the corpus
         return Report(
             files=len(sources), chunks=len(chunks), new=new, updated=updated, deleted=deleted,
             unchanged=len(chunks) - new - updated, embedded=len(todo),
             seconds=time.perf_counter() - started, embed_seconds=embed_seconds,
             store_seconds=store_seconds, generation=generation, changed=True,
             keyword_seconds=keyword_seconds, chroma_seconds=chroma_seconds,
+            skipped=skipped, read_seconds=read_seconds,
         )
     finally:
         lock.release()

@@ -29,7 +29,8 @@ def home(tmp_path, monkeypatch) -> Path:
     """A private WHOSEJOB_HOME for each test, so no test sees another's index or feedback."""
     path = tmp_path / "home"
     monkeypatch.setenv("WHOSEJOB_HOME", str(path))
-    for var in ("WHOSEJOB_CHROMA_URL", "WHOSEJOB_EMBEDDER", "WHOSEJOB_LLM", "WHOSEJOB_RERANKER", "WHOSEJOB_CORPUS", "WHOSEJOB_AUTH"):
+    for var in ("WHOSEJOB_CHROMA_URL", "WHOSEJOB_EMBEDDER", "WHOSEJOB_LLM", "WHOSEJOB_RERANKER", "WHOSEJOB_CORPUS", "WHOSEJOB_AUTH",
+                "WHOSEJOB_CORRECTIONS"):
         monkeypatch.delenv(var, raising=False)
     return path
 

@@ -278,6 +278,25 @@ class Store:
         return tuple(sorted({c.company for c in self.chunks.values() if c.company}))
 
     @cached_property
+    def chinese(self) -> bool:
+        """Are the sources mostly Chinese? (A question in the other language shares few words with them.)"""
+        from assistant.text import mostly_chinese
+
+        return mostly_chinese(c.text for c in self.chunks.values())
+
+    @cached_property
+    def taxonomy(self):
+        """The departments this generation was built with: derived from the documents at ingest (kept in
+        the index metadata), or the corpus's saved taxonomy.yaml."""
+        from assistant.verdict.taxonomy import Taxonomy, for_corpus
+
+        derived = self.meta.get("taxonomy")
+        if derived:
+            return Taxonomy.from_dict(derived)
+        given = for_corpus(self.settings.corpus)
+        return given if given is not None else Taxonomy({}, derived=True)
+
+    @cached_property
     def vectors(self):
         """The same collection as a LangChain `Chroma` vector store (imported only when asked for)."""
         return vectorstore(self.settings, self.generation, self.embedder)

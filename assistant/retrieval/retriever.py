@@ -41,19 +41,19 @@ def _glossary(path: str):
     return tuple(english), tuple(chinese)
 
 
-def _glossary_path(corpus: Path) -> Path:
+def _glossary_path(corpus: Path) -> Path | None:
+    """The corpus's own glossary.yaml, if it has one: never another corpus's terms."""
     path = corpus / "glossary.yaml"
-    if not path.exists():
-        from corpus import DIR
-
-        path = DIR / "glossary.yaml"
-    return path
+    return path if path.exists() else None
 
 
 def glossary_terms(text: str, corpus: Path) -> tuple[tuple[str, ...], frozenset[str]]:
     """Chinese source terms for the English words in `text` (longest phrases first, each span once),
     and the English words that were understood."""
-    english, chinese = _glossary(str(_glossary_path(corpus)))
+    path = _glossary_path(corpus)
+    if path is None:
+        return (), frozenset()
+    english, chinese = _glossary(str(path))
     found: list[str] = []
     folded = fold(text)
     glossed: set[str] = set()
@@ -74,19 +74,22 @@ def glossary_terms(text: str, corpus: Path) -> tuple[tuple[str, ...], frozenset[
     return tuple(dict.fromkeys(found)), frozenset(glossed)
 
 
-_COMPANY_EN = re.compile(r"company\s*([a-z])\b")
+def find_company(text: str, expansions: tuple[str, ...], companies: list[str], contexts: dict | None = None) -> str | None:
+    """Which example-organisation block (if any) the question is about: by its letter or its description.
 
-
-def find_company(text: str, expansions: tuple[str, ...], companies: list[str]) -> str | None:
-    """Which example-company block (if any) the question is about: by its letter or its description.
-
-    A description counts when it comes with the word company (公司A: VR科技公司 <- 「VR公司」,
-    「醫療那家公司」, "the healthcare company"), so 「廣告投放」 alone is not 互聯網廣告公司.
+    The words come from the corpus's taxonomy.yaml `contexts` (marker 公司, en "company"). A description
+    counts when it comes with that word (公司A: VR科技公司 <- 「VR公司」, 「醫療那家公司」, "the healthcare
+    company"), so 「廣告投放」 alone is not 互聯網廣告公司.
     """
+    if not companies or not contexts:
+        return None
+    zh = fold(contexts["marker"])
+    en = fold(contexts.get("en") or contexts["marker"])
+    prefixes = [fold(p) for p in contexts.get("prefixes") or ()]
     folded = fold(text)
     extra = fold(" ".join(expansions))
-    letter = _COMPANY_EN.search(folded)
-    says_company = "公司" in folded or "company" in folded
+    letter = re.search(rf"{re.escape(en)}\s*([a-z])\b", folded)
+    says_company = zh in folded or en in folded
     parsed = []
     for company in companies:
         tag, _, desc = company.partition(":")
@@ -97,17 +100,20 @@ def find_company(text: str, expansions: tuple[str, ...], companies: list[str]) -
         tag_letter = tag_f[-1:] if tag_f[-1:].isascii() else ""
         if tag_f in folded or (letter and tag_letter == letter.group(1)):
             return company
-        if tag_letter and re.search(rf"(?<![a-z]){tag_letter}\s*公司", folded):
+        if tag_letter and re.search(rf"(?<![a-z]){tag_letter}\s*{re.escape(zh)}", folded):
             return company
     for company, _, desc_f in parsed:
-        core = desc_f.removesuffix("公司").removeprefix("互聯網")
+        core = desc_f.removesuffix(zh)
+        for p in prefixes:
+            core = core.removeprefix(p)
         latin = "".join(re.findall(r"[a-z]+", core))
         if desc_f and desc_f in folded:
             return company
+        words = f"({re.escape(zh)}|{re.escape(en)})"
         if says_company and core and (
-            re.search(re.escape(core) + r".{0,4}公司", folded)
-            or (latin and re.search(rf"(?<![a-z]){latin}(?![a-z]).{{0,12}}(公司|company)", folded))
-            or ("company" in folded and (desc_f in extra or "互聯網" + core in extra or (len(core) >= 3 and core in extra)))
+            re.search(re.escape(core) + r".{0,4}" + re.escape(zh), folded)
+            or (latin and re.search(rf"(?<![a-z]){latin}(?![a-z]).{{0,12}}{words}", folded))
+            or (en in folded and (desc_f in extra or any(p + core in extra for p in prefixes) or (len(core) >= 3 and core in extra)))
         ):
             return company
     return None
@@ -117,7 +123,8 @@ def make_query(text: str, store: Store) -> Query:
     text = clean(text).strip()
     expansions, glossed = glossary_terms(text, store.settings.corpus)
     companies = list(store.companies)
-    return Query(text=text, expansions=expansions, company=find_company(text, expansions, companies), glossed=glossed)
+    company = find_company(text, expansions, companies, store.taxonomy.contexts)
+    return Query(text=text, expansions=expansions, company=company, glossed=glossed)
 
 
 def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_FUSION) -> list[Hit]:

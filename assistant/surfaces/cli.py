@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.add_argument("--strict", action="store_true", help="any file that cannot be read fails the ingest (exit 2)")
 
     p = sub.add_parser("ask", help="ask one question ('-' reads it from stdin)")
     _common(p)
@@ -44,17 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score the eval set; --baseline guards against regressions")
     _common(p)
     p.add_argument("--cases", help="JSONL case file (default eval/cases.jsonl)")
+    p.add_argument("--suite", help="suites of eval/suites.yaml to run, each on its own corpus: NAME[,NAME], gate or all")
+    p.add_argument("--holdout", action="store_true", help="with --suite: the untouched holdout cases instead of dev")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--baseline", help="exit 1 when accuracy drops >1 point below this report")
     p.add_argument("--update-baseline", action="store_true", help="write this run as the new baseline")
     p.add_argument("--fusion", choices=("weighted", "rrf", "dense", "keyword"), default="weighted")
-    p.add_argument("--calibrate", action="store_true", help="refit confidence calibration on these cases")
+    p.add_argument("--calibrate", action="store_true", help="refit the scope and confidence models on every suite's dev cases")
     p.add_argument("--llm", help="LangChain chat model spec to phrase answers (env WHOSEJOB_LLM)")
     p.add_argument("--reranker", help="local sentence-transformers CrossEncoder folder (env WHOSEJOB_RERANKER)")
 
-    p = sub.add_parser("departments", help="list the department taxonomy")
+    p = sub.add_parser("departments", help="list the departments the answer path uses (given or derived)")
     _common(p, store=False)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--suggest", action="store_true", help="print the taxonomy.yaml derived from the documents")
 
     p = sub.add_parser("serve", help="web chat (Gradio) on http://127.0.0.1:7860")
     _common(p)
@@ -68,9 +72,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=3000, help="HTTP port for /slack/events (default 3000)")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
 
-    p = sub.add_parser("feedback", help="list 👍/👎 feedback from the web chat and Slack")
+    p = sub.add_parser("feedback", help="list 👍/👎 feedback and the 👎 queue; --accept ID makes a correction")
     _common(p, store=False)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--accept", metavar="ID", help="turn this 👎 vote into a correction (its proposed department)")
+    p.add_argument("--dismiss", metavar="ID", help="close this 👎 vote without a correction")
+    p.add_argument("--department", help="with --accept: this department instead of the proposed one")
+    p.add_argument("--note", help="with --accept: this note instead of the proposed one")
+    p.add_argument("--who", help="who reviews (default: your user name)")
+
+    p = sub.add_parser("correct", help="say once which department owns a question: answered and cited from then on")
+    _common(p)
+    p.add_argument("--question", required=True, help="the question the answer was wrong for")
+    p.add_argument("--department", required=True, help="the right department (a label or alias of the taxonomy)")
+    p.add_argument("--note", help="why, in a sentence: quoted verbatim as the correction's citation")
+    p.add_argument("--who", help="who makes it (default: your user name)")
+    p.add_argument("--json", action="store_true", help="print the stored record")
+
+    p = sub.add_parser("corrections", help="list corrections; --remove ID; --export-cases FILE")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON record a line")
+    p.add_argument("--remove", metavar="ID", help="delete this correction (the earlier answer comes back)")
+    p.add_argument("--export-cases", metavar="FILE", help="write eval cases that pin each correction")
 
     p = sub.add_parser("bench", help="benchmarks from 1k to 100k chunks")
     _common(p)
@@ -108,14 +131,16 @@ def cmd_ingest(args) -> int:
     from ingest.pipeline import run
 
     s = _settings(args)
-    report = run(s, embedder_for(s), force=args.force)
+    report = run(s, embedder_for(s), force=args.force, strict=args.strict)
+    for skip in report.skipped:  # named with the reason; the rest was ingested
+        print(f"whosejob: skipped {skip['file']}: {skip['reason']}", file=sys.stderr)
     if args.json:
         from dataclasses import asdict
 
-        print(json.dumps(asdict(report)))
+        print(json.dumps(asdict(report), ensure_ascii=False))
     else:
         print(report.line())
-    return 0
+    return 1 if report.skipped else 0
 
 
 def cmd_ask(args) -> int:
@@ -141,20 +166,32 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from assistant.verdict.taxonomy import for_corpus
+    from assistant.index.resources import resources
     from eval import harness as evaluation
 
     s = _settings(args)
-    tax = for_corpus(s.corpus)
+    if args.suite:
+        from eval import suites
+
+        reports = suites.run(suites.load(args.suite), s, holdout=args.holdout, fusion=args.fusion)
+        if args.json:
+            print(json.dumps(reports, ensure_ascii=False, indent=1))
+        else:
+            for name, report in reports.items():
+                print(f"== {name} ({'holdout' if args.holdout else 'dev'})\n{evaluation.table(report)}\n")
+        return 0
+    tax = resources(s)[0].taxonomy  # what the answer path uses: saved, or derived at ingest
     cases = evaluation.load_cases(Path(args.cases) if args.cases else evaluation.default_cases_path(), tax)
     report = evaluation.run(cases, s, tax, fusion=args.fusion)
     if args.calibrate:
-        from eval.calibration import fit_and_save
+        from eval import suites
+        from eval.calibration import fit_suites
 
-        print(fit_and_save(cases, s, tax, fusion=args.fusion), file=sys.stderr)
+        # Fit on every suite's dev cases (a mix of corpora), never on the holdout parts.
+        print(fit_suites(suites.load("all"), suites.ROOT, s.home), file=sys.stderr)
         report = evaluation.run(cases, s, tax, fusion=args.fusion)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else evaluation.table(report))
-    summary = {k: v for k, v in report.items() if k != "results"}
+    summary = evaluation.summary(report)
     if args.update_baseline:
         path = Path(args.baseline or "eval/baseline.json")
         path.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
@@ -166,6 +203,10 @@ def cmd_eval(args) -> int:
         except (OSError, ValueError):
             raise UsageError(f"baseline {args.baseline} is missing or not JSON; create it with --update-baseline") from None
         problems = evaluation.compare(report, baseline)
+        changed = evaluation.flips(report, baseline)
+        for what, ids in changed.items():
+            if ids:
+                print(f"{what.replace('_', ' ')} ({len(ids)}): {' '.join(ids)}", file=sys.stderr)
         for p in problems:
             print(f"regression: {p}", file=sys.stderr)
         if problems:
@@ -175,9 +216,13 @@ def cmd_eval(args) -> int:
 
 
 def cmd_departments(args) -> int:
-    from assistant.verdict.taxonomy import for_corpus
+    from ingest import files, units
 
-    tax = for_corpus(_settings(args).corpus)
+    corpus = _settings(args).corpus
+    if args.suggest:
+        print(units.suggest_yaml(units.discover([files.read(p, corpus) for p in files.find(corpus)])), end="")
+        return 0
+    tax = units.taxonomy_of(corpus)
     if args.json:
         print(json.dumps([d.__dict__ | {"aliases": list(d.aliases)} for d in tax], ensure_ascii=False, indent=1))
         return 0
@@ -208,9 +253,22 @@ def cmd_slack(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from assistant.surfaces.feedback import show
+    from assistant.surfaces.review import cmd_review, show  # votes, then the 👎 queue (issue 12)
 
-    return show(_settings(args), as_json=args.json) or 0
+    reviewed = cmd_review(args, _settings(args))
+    return reviewed if reviewed is not None else show(_settings(args), as_json=args.json) or 0
+
+
+def cmd_correct(args) -> int:
+    from assistant.surfaces.review import cmd_correct as run
+
+    return run(args, _settings(args))
+
+
+def cmd_corrections(args) -> int:
+    from assistant.surfaces.review import cmd_corrections as run
+
+    return run(args, _settings(args))
 
 
 def cmd_bench(args) -> int:
@@ -231,6 +289,8 @@ COMMANDS = {
     "serve": cmd_serve,
     "slack": cmd_slack,
     "feedback": cmd_feedback,
+    "correct": cmd_correct,
+    "corrections": cmd_corrections,
     "bench": cmd_bench,
 }
 

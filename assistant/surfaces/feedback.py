@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ class Feedback:
     abstained: bool
     answer: str
     user: str | None = None
+    id: str | None = None  # what a 👎's proposal and review name (assistant/surfaces/review.py)
 
 
 def record(settings: Settings, ans: Answer, vote: str, surface: str, user: str | None = None) -> Feedback:
@@ -45,6 +47,7 @@ def record(settings: Settings, ans: Answer, vote: str, surface: str, user: str |
         abstained=ans.abstained,
         answer=ans.answer,
         user=user,
+        id=secrets.token_hex(6),
     )
     settings.home.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(asdict(fb), ensure_ascii=False) + "\n").encode("utf-8")
@@ -65,7 +68,9 @@ def load(settings: Settings) -> list[Feedback]:
     out = []
     for line in text.splitlines():
         try:
-            out.append(Feedback(**json.loads(line)))
+            raw = json.loads(line)
+            if isinstance(raw, dict) and "kind" not in raw:  # proposals and reviews are review.py's
+                out.append(Feedback(**raw))
         except (ValueError, TypeError):
             continue
     return out

@@ -23,7 +23,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 from assistant.answer import answer
 from assistant.errors import ConfigError, UsageError, WhosejobError
 from assistant.settings import Settings
-from assistant.surfaces import feedback
+from assistant.surfaces import feedback, slackreview
 from assistant.surfaces.slackblocks import (
     VOTE_ACTION,
     answer_blocks,
@@ -42,7 +42,7 @@ COMMAND = "/whosejob"
 EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
 DM_CONTEXT_SECONDS = 3600  # earlier DMs within this window count as the conversation
-USAGE = "Ask `/whosejob 新媒體歸誰?` (only you see the answer) or `/whosejob --public <question>` (the channel sees it)."
+USAGE = "Ask `/whosejob <question>` (only you see the answer) or `/whosejob --public <question>` (the channel sees it)."
 _FLAG = re.compile(r"(?<!\S)--(public|private|me)(?!\S)")
 log = logging.getLogger("whosejob.slack")
 # Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our WebClient wins; it does, by design.
@@ -235,8 +235,9 @@ def build_app(settings: Settings, *, bot_token: str, signing_secret: str, api_ur
             replace_original=False, unfurl_links=False, unfurl_media=False,
         )
 
-    def record_vote(body: dict, action: dict, respond) -> None:
-        """👍/👎 → the same feedback store as the web chat, then an only-you thank-you."""
+    def record_vote(body: dict, action: dict, respond, client) -> None:
+        """👍/👎 → the same feedback store as the web chat, then an only-you thank-you; a 👎 also opens a
+        modal asking which department is right (issue 12)."""
         vote = VOTE_ACTION.match(action.get("action_id", ""))
         try:
             ans = answer_from_vote(action.get("value") or "")
@@ -244,7 +245,12 @@ def build_app(settings: Settings, *, bot_token: str, signing_secret: str, api_ur
             log.warning("ignoring a vote with an unreadable value")
             return
         user = (body.get("user") or {}).get("id")
-        feedback.record(settings, ans, vote.group(1), surface="slack", user=user)
+        fb = feedback.record(settings, ans, vote.group(1), surface="slack", user=user)
+        if fb.vote == "down" and body.get("trigger_id"):
+            try:  # the trigger_id lives 3 seconds: open the modal before anything else
+                client.views_open(trigger_id=body["trigger_id"], view=slackreview.proposal_modal(fb, taxonomy()))
+            except Exception as err:  # the vote is kept either way
+                log.warning("could not open the proposal modal: %s", err)
         mark = "👍" if vote.group(1) == "up" else "👎"
         thanks = f"{mark} recorded, thank you." if script(ans.question) == "en" else f"{mark} 已記錄,謝謝!"
         respond(text=thanks, response_type="ephemeral", replace_original=False)
@@ -254,6 +260,21 @@ def build_app(settings: Settings, *, bot_token: str, signing_secret: str, api_ur
     app.event("message")(just_ack)  # other message events (edits, channel chatter): ack, nothing else
     app.command(COMMAND)(ack=ack_command, lazy=[answer_command])
     app.action(VOTE_ACTION)(ack=just_ack, lazy=[record_vote])
+
+    def taxonomy():
+        from assistant.index.resources import resources
+
+        return resources(settings)[0].taxonomy
+
+    def on_proposal(ack, body: dict, view: dict) -> None:
+        """The modal's Send: store the proposed department (known labels only) for review, or show the error."""
+        errors = slackreview.submit(settings, taxonomy(), view, (body.get("user") or {}).get("id"))
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+    app.view(slackreview.CALLBACK)(on_proposal)
     return app
 
 

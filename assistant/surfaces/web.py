@@ -19,23 +19,30 @@ from assistant.index.resources import resources
 from assistant.models import Answer
 from assistant.settings import Settings
 from assistant.settings import load as load_settings
-from assistant.surfaces import webview
+from assistant.surfaces import webreview, webview
 from assistant.surfaces.feedback import record
-from assistant.text import clean, script
-from assistant.verdict.taxonomy import Taxonomy, for_corpus
+from assistant.text import clean, mostly_chinese, script
+from assistant.verdict.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     import gradio as gr
 
-EXAMPLES = [
-    "新聞稿歸誰管?",
-    "新媒體歸誰?",
-    "展會的展位平面圖要重新排,該找誰?",
-    "谁负责写新闻稿?",
-    "新品定价谁说了算?",
-    "Who writes press releases?",
-    "Who sells the booths at a trade show?",
-]
+
+
+def example_questions(taxonomy: Taxonomy, chunks) -> list[str]:
+    """Example questions: the corpus's own (taxonomy.yaml `examples:`), else one per unit made from a
+    short duty line of its own, in the documents' language."""
+    if taxonomy.examples:
+        return taxonomy.examples
+    out, seen = [], set()
+    for c in sorted(chunks, key=lambda c: (c.source, c.start)):
+        text = c.text.strip("-*• ").rstrip("。.;；,，:：")
+        if c.owner and c.owner not in seen and 6 <= len(text) <= 40 and c.owner not in text:
+            seen.add(c.owner)
+            out.append(f"{text}——归谁管?" if mostly_chinese([text]) else f"Who handles: {text}?")
+        if len(out) >= 6:
+            break
+    return out
 CONCURRENCY = 16  # answers run in parallel per process; the answer path is CPU-light
 QUEUE_SIZE = 512  # waiting requests beyond this get "queue full" instead of piling up
 MAX_TURNS = 50  # per browser session; older turns drop off the screen and out of the history
@@ -175,16 +182,19 @@ def make_on_like(settings: Settings):
     """👍/👎 on an answer → one feedback record (question, answer, department, time) under WHOSEJOB_HOME."""
     gr = _gradio()
 
-    def on_like(turns: list[dict] | None, data: gr.LikeData) -> None:
+    def on_like(turns: list[dict] | None, data: gr.LikeData, request: gr.Request) -> tuple:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         turns = turns or []
         turn = turns[index // 2] if isinstance(index, int) and 0 <= index // 2 < len(turns) else None
         if turn is None or turn["answer"] is None or data.liked not in (True, False):
-            return
-        record(settings, turn["answer"], vote="up" if data.liked else "down", surface="web")
-        gr.Info("👍 thanks — noted" if data.liked else "👎 noted — this one will be reviewed")
+            return webreview.after_vote(gr, None)
+        user = getattr(request, "username", None) if request is not None else None
+        vote = record(settings, turn["answer"], vote="up" if data.liked else "down", surface="web", user=user)
+        gr.Info("👍 thanks — noted" if data.liked else "👎 noted — which department is right? (below)")
+        return webreview.after_vote(gr, vote)  # issue 12: a 👎 opens the "which department?" box
 
     on_like.__annotations__["data"] = gr.LikeData  # Gradio finds the event data by this hint, resolved here
+    on_like.__annotations__["request"] = gr.Request
     return on_like
 
 
@@ -193,8 +203,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     gr = _gradio()
     settings = settings or load_settings()
     store, _ = resources(settings)  # ingests the bundled corpus when there is no index yet
-    tax = for_corpus(settings.corpus)
+    tax = store.taxonomy
     respond = make_respond(settings, tax)
+    shown = example_questions(tax, store.chunks.values())
 
     with gr.Blocks(title="whosejob — 這是誰的工作?", analytics_enabled=False) as app:
         gr.HTML(
@@ -217,22 +228,26 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 box = gr.Textbox(
                     elem_id="wj-question",
                     show_label=False,
-                    placeholder="例如:新聞稿歸誰管? / 谁负责写新闻稿? / Who writes press releases?",
+                    placeholder="例如 e.g. " + " / ".join(shown[:2]),
                     submit_btn="Ask 提問",
                     autofocus=True,
                 )
                 examples = gr.Examples(
-                    [[q] for q in EXAMPLES], inputs=[box], label="Try 試試看", examples_per_page=10
+                    [[q] for q in shown], inputs=[box], label="Try 試試看", examples_per_page=10
                 )
+                proposal = webreview.proposal_box(gr, tax)
                 with gr.Accordion("JSON (same as `whosejob ask --json`)", open=False):
                     raw = gr.JSON(show_label=False)
             with gr.Tab("Departments 部門", id="departments"):
                 gr.HTML(webview.duties_html(tax, store.chunks.values()), elem_id="wj-departments")
+            if settings.auth:  # only behind a login: 👎 votes become corrections here
+                webreview.admin_tab(gr, app, settings, tax)
 
         outputs = [box, chat, turns, raw]
         box.submit(respond, [box, turns], outputs, api_name="ask")
         examples.load_input_event.then(respond, [box, turns], outputs, api_visibility="private")
-        chat.like(make_on_like(settings), [turns], None, api_visibility="private")
+        chat.like(make_on_like(settings), [turns], proposal.outputs(), api_visibility="private")
+        webreview.wire_proposal(gr, settings, tax, proposal)
         chat.clear(lambda: ([], {}), None, [turns, raw], api_visibility="private")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return app
@@ -249,7 +264,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "auth": parse_auth(settings.auth),
         "auth_message": "whosejob",
         "theme": gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS),
-        "css": webview.CSS,
+        "css": webview.CSS + webreview.CSS,
         "ssr_mode": False,
         "mcp_server": False,
         "pwa": False,

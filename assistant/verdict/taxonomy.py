@@ -25,8 +25,16 @@ class Department:
 class Taxonomy:
     """Labels and aliases, all matched in `fold`ed form so 公关部, PR and PR部 all mean 公關部."""
 
-    def __init__(self, departments: dict[str, Department]):
+    def __init__(self, departments: dict[str, Department], derived: bool = False, contexts: dict | None = None):
         self.departments = departments
+        # Example organisations a text compares, from the corpus's taxonomy.yaml `contexts:` (e.g. the
+        # marker 公司 for blocks opened by 「公司A: 互聯網廣告公司」); None: the text has no such blocks.
+        self.contexts = contexts
+        self.examples: list[str] = []  # example questions the corpus suggests (taxonomy.yaml `examples:`)
+        # Derived from documents (ingest/units.py): Latin names are matched with their case, so the
+        # unit "Support" is not every "support" in the text.
+        self.derived = derived
+        self._cased: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
         for dep in departments.values():
             for name in (dep.label, *dep.aliases):
@@ -46,10 +54,26 @@ class Taxonomy:
         parts = []
         if cjk:
             parts.append("|".join(cjk))
-        if latin:
+        if latin and not derived:
             # Latin aliases only as whole words: "pr" must not match inside "product".
             parts.append(r"(?<![a-z0-9])(?:" + "|".join(latin) + r")(?![a-z0-9])")
         self._pattern = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+        self._cased_pattern = None
+        if derived:
+            for dep in departments.values():
+                for name in (dep.label, *dep.aliases):
+                    cased = _cased(name).strip()
+                    if cased.isascii() and cased:
+                        self._cased.setdefault(cased, dep.label)
+            names = sorted(self._cased, key=len, reverse=True)
+            loose = sorted({fold(n).strip() for n in names if len(n) >= 3} & set(self._by_key), key=len, reverse=True)
+            self._loose_pattern = re.compile(
+                r"(?<![a-z0-9])(?:" + "|".join(re.escape(n) for n in loose) + r")(?![a-z0-9])"
+            ) if loose else re.compile(r"(?!x)x")
+            if names:
+                self._cased_pattern = re.compile(
+                    r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z0-9])"
+                )
 
     def __contains__(self, label: str) -> bool:
         return label in self.departments
@@ -83,22 +107,32 @@ class Taxonomy:
     def roots(self) -> list[str]:
         return [d.label for d in self.departments.values() if not d.parent]
 
-    def mentions(self, text: str) -> list[tuple[str, int]]:
-        """(canonical label, position in the folded text) for each department named in `text`."""
-        if not self._pattern:
-            return []
-        folded = fold(text)
-        return [(self._by_key[m.group(0)], m.start()) for m in self._pattern.finditer(folded)]
+    def mentions(self, text: str, loose: bool = False) -> list[tuple[str, int]]:
+        """(canonical label, position in the folded text) for each department named in `text`.
+
+        `loose`: a question typed in lower case ("who handles payroll?") names derived units too.
+        """
+        found = []
+        if self._pattern:
+            found = [(self._by_key[m.group(0)], m.start()) for m in self._pattern.finditer(fold(text))]
+        if self._cased_pattern:
+            pattern, target = (self._loose_pattern, fold(text)) if loose else (self._cased_pattern, _cased(text))
+            table = self._by_key if loose else self._cased
+            found += [(table[m.group(0)], m.start()) for m in pattern.finditer(target)]
+            found.sort(key=lambda lp: lp[1])
+        return found
 
     def strip(self, text: str) -> str:
         """The folded text with names of organizational units (…部, …辦公室, … department) cut out.
 
         Role names such as 社群運營 or 公關 also name the work itself, so they stay.
         """
+        if self._cased_pattern:
+            text = self._cased_pattern.sub(" ", _cased(text))
         folded = fold(text)
         if not self._pattern:
             return folded
-        return self._pattern.sub(lambda m: " " if UNIT.search(m.group(0)) else m.group(0), folded)
+        return self._pattern.sub(lambda m: " " if self.derived or UNIT.search(m.group(0)) else m.group(0), folded)
 
     def name(self, label: str, lang: str) -> str:
         """How to show a label to someone writing in `lang`."""
@@ -110,9 +144,30 @@ class Taxonomy:
             return to_simplified(label)
         return label
 
+    def to_dict(self) -> dict:
+        """Plain data (index metadata): {label: {parent, en, aliases}}, in order."""
+        return {d.label: {"parent": d.parent, "en": d.en, "aliases": list(d.aliases)} for d in self.departments.values()}
+
+    @classmethod
+    def from_dict(cls, raw: dict, derived: bool = True) -> Taxonomy:
+        deps = {
+            label: Department(label, spec.get("parent"), spec.get("en") or label, tuple(spec.get("aliases") or ()))
+            for label, spec in raw.items()
+        }
+        return cls(deps, derived=derived)
+
     def terms(self) -> list[str]:
         """Every label and alias, for the word segmenter's dictionary."""
         return [n for d in self.departments.values() for n in (d.label, *d.aliases)]
+
+
+def _cased(text: str) -> str:
+    """`fold` without lower-casing: where derived Latin names are looked for."""
+    import unicodedata
+
+    from assistant.text import clean, to_simplified, to_traditional
+
+    return to_traditional(to_simplified(unicodedata.normalize("NFKC", clean(text))))
 
 
 def load(path: Path) -> Taxonomy:
@@ -140,7 +195,12 @@ def load(path: Path) -> Taxonomy:
         deps[str(label)] = Department(
             label=str(label), parent=spec.get("parent"), en=str(spec.get("en") or label), aliases=tuple(aliases)
         )
-    return Taxonomy(deps)
+    contexts = raw.get("contexts")
+    if contexts is not None and not (isinstance(contexts, dict) and isinstance(contexts.get("marker"), str)):
+        raise TaxonomyError(f"taxonomy: {path}: 'contexts' needs a 'marker' (the word before each block's letter)")
+    taxonomy = Taxonomy(deps, contexts=contexts)
+    taxonomy.examples = [str(q) for q in raw.get("examples") or []]
+    return taxonomy
 
 
 @lru_cache(maxsize=4)
@@ -148,11 +208,10 @@ def _cached(path: str, mtime: float) -> Taxonomy:
     return load(Path(path))
 
 
-def for_corpus(corpus: Path) -> Taxonomy:
-    """The taxonomy that lives beside a corpus, falling back to the bundled one."""
+def for_corpus(corpus: Path) -> Taxonomy | None:
+    """The taxonomy saved beside a corpus, or None: a corpus without one gets departments read from its
+    own documents at ingest (ingest/units.py), never another corpus's."""
     path = corpus / TAXONOMY_FILE
     if not path.exists():
-        from corpus import DIR
-
-        path = DIR / TAXONOMY_FILE
+        return None
     return _cached(str(path), path.stat().st_mtime)

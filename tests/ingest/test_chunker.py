@@ -60,7 +60,8 @@ def test_long_lines_split_into_sentences(chunks):
 def test_index_text_carries_heading(chunks):
     _, cs = chunks
     c = _find(cs, "用戶留存率")
-    assert index_text(c).startswith("2.2用戶運營")
+    heading = index_text(c).split("\n")[0]
+    assert heading.endswith("2.2用戶運營") and heading.startswith("㈦")  # the section, then the leaf heading
 
 
 def test_generic_markdown_and_crlf(tmp_path):

@@ -46,9 +46,11 @@ def test_bad_file_aborts_and_keeps_the_index(cfg):
     run(cfg, emb, progress=False)
     before = read_current(cfg)
     (cfg.corpus / "broken.txt").write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(CorpusError):
-        run(cfg, emb, progress=False)
+    with pytest.raises(CorpusError, match="--strict"):
+        run(cfg, emb, progress=False, strict=True)
     assert read_current(cfg) == before
+    skipping = run(cfg, emb, progress=False)  # without --strict: named and skipped, the rest ingested
+    assert [s["file"] for s in skipping.skipped] == ["broken.txt"] and not skipping.changed
     assert open_current(cfg, emb).chunks
 
 

@@ -86,4 +86,8 @@ def test_bad_corpus_file_one_line(home, corpus_copy):
     (corpus_copy / "bad.txt").write_bytes(b"abc\xff")
     p = run("ingest", "--corpus", str(corpus_copy), home=home)
     err = p.stderr.decode()
-    assert p.returncode == 2 and "bad.txt" in err and "byte offset 3" in err and len(err.splitlines()) == 1
+    # the bad file is named and skipped (exit 1), the rest ingested; --strict refuses it (exit 2)
+    assert p.returncode == 1 and "bad.txt" in err and "byte offset 3" in err and len(err.splitlines()) == 1
+    p = run("ingest", "--strict", "--corpus", str(corpus_copy), home=home)
+    err = p.stderr.decode()
+    assert p.returncode == 2 and "bad.txt" in err

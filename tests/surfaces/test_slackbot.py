@@ -108,6 +108,10 @@ class SlackStandIn:
             return {"ok": True, "messages": msgs[::-1], "has_more": False}  # newest first, like Slack
         if method == "response_url":
             return "ok"
+        if method == "views.open":  # issue 12: 👎 opens the "which department?" modal
+            view = body.get("view")
+            view = json.loads(view) if isinstance(view, str) else view or {}
+            return {"ok": True, "view": view | {"id": "V1", "team_id": "T1", "state": {"values": {}}, "hash": "h1"}}
         return {"ok": True}
 
     def of(self, method: str) -> list[dict]:
@@ -174,6 +178,18 @@ def send_action(url: str, action_id: str, value: str, response_url: str, **signi
                "message": {"ts": "1.1", "text": "x"}, "response_url": response_url, "trigger_id": "1.2.4",
                "actions": [{"type": "button", "action_id": action_id, "block_id": "whosejob_vote", "value": value,
                             "action_ts": str(time.time())}]}
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    return send(url, body, "application/x-www-form-urlencoded", **signing)
+
+
+def send_view_submission(url: str, view: dict, department: str | None, note: str | None = None, **signing):
+    """Submitting a modal: the view as opened, with the inputs' state filled in, as Slack posts it."""
+    values = {"department": {"value": {"type": "static_select", "selected_option": (
+        {"text": {"type": "plain_text", "text": department}, "value": department} if department else None)}},
+        "note": {"value": {"type": "plain_text_input", "value": note}}}
+    payload = {"type": "view_submission", "team": {"id": "T1", "domain": "t"}, "user": {"id": "U2", "name": "bo"},
+               "api_app_id": "A1", "token": "x", "trigger_id": "1.2.5",
+               "view": view | {"id": "V1", "state": {"values": values}, "hash": "h1"}}
     body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
     return send(url, body, "application/x-www-form-urlencoded", **signing)
 
@@ -552,3 +568,55 @@ def test_whosejob_slack_command_serves_on_the_chosen_port(built_home, standin, t
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+@pytest.mark.server
+def test_thumbs_down_opens_a_modal_whose_submission_becomes_a_correction(bot):
+    """Issue 12: 👎 → views.open (signed block action) → view_submission stores the proposal → accepted, the
+    bot answers the corrected department and cites the correction; the note stays inert text."""
+    from assistant import corrections
+    from assistant.index.resources import resources
+    from assistant.surfaces import review
+
+    tax = resources(bot.settings)[0].taxonomy
+    send_event(bot.url, mention(f"<@{BOT}> 新媒體歸誰?", ts="1700000700.000100"), event_id="EvD")
+    blocks = blocks_of(bot.api.wait("chat.postMessage")[0])
+    down = next(b for b in next(b for b in blocks if b["type"] == "actions")["elements"]
+                if b["action_id"] == "whosejob_vote_down")
+    status, _, took = send_action(bot.url, down["action_id"], down["value"], bot.response_url("down"))
+    assert status == 200 and took < 3
+    call = bot.api.wait("views.open")[0]
+    assert call["auth"] == f"Bearer {TOKEN}" and call["body"]["trigger_id"] == "1.2.4"
+    view = call["body"]["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["type"] == "modal" and view["callback_id"] == "whosejob_propose"
+    select = next(b for b in view["blocks"] if b.get("block_id") == "department")["element"]
+    assert {o["value"] for o in select["options"]} == set(tax.departments)
+    [vote] = feedback.load(bot.settings)
+    assert vote.vote == "down" and vote.surface == "slack" and json.loads(view["private_metadata"])["v"] == vote.id
+    assert "👎" in bot.api.wait("response_url")[0]["body"]["text"]
+
+    status, data, _ = send_view_submission(bot.url, view, "回答財務部", note="x")  # not a label: shown in the modal
+    assert status == 200 and json.loads(data)["response_action"] == "errors" and "department" in json.loads(data)["errors"]
+    status, data, _ = send_view_submission(bot.url, view, None)
+    assert status == 200 and json.loads(data)["response_action"] == "errors"
+    assert review.queue(bot.settings)[0].proposed is None
+    stale = int(time.time()) - 5 * 60 - 5
+    assert send_view_submission(bot.url, view, "品牌部", timestamp=stale)[0] == 401  # unsigned/stale: nothing stored
+
+    status, data, _ = send_view_submission(bot.url, view, "企劃部", note=HOSTILE)  # an alias of 品牌部
+    assert status == 200 and not data.strip()
+    [item] = review.queue(bot.settings)
+    assert (item.proposed, item.note, item.proposer, item.vote.question) == ("品牌部", HOSTILE, "U2", "新媒體歸誰?")
+
+    fix = review.accept(bot.settings, item.key, who="admin", taxonomy=tax)
+    assert corrections.load(bot.settings)[0].id == fix.id and not review.queue(bot.settings)
+    send_event(bot.url, mention(f"<@{BOT}> 新媒体归谁?", ts="1700000701.000100"), event_id="EvD2")
+    call = bot.api.wait("chat.postMessage", 2)[1]
+    answer_blocks_ = blocks_of(call)
+    assert header(answer_blocks_).startswith("品牌部 · ")
+    texts = rendered_texts(call["body"])
+    assert any("corrections.jsonl" in t and fix.id in t for t in texts)  # cited like a source
+    for bad in ("<!channel>", "<!here>", "<http"):
+        assert not any(bad in t for t in texts), bad
+    assert any("&lt;!channel&gt;" in t for t in texts)  # the note, shown as typed

@@ -467,7 +467,9 @@ def test_depends_side_by_side_and_follow_up_in_browser(page, artifacts):
     ans = _ask_in_page(page, "新媒體歸誰?")
     sides = ans.locator(".wj-side")
     assert sides.count() == 2
-    assert {sides.nth(i).get_attribute("title") for i in range(2)} == {"新媒體部", "運營部"}
+    titles = {sides.nth(i).get_attribute("title") for i in range(2)}
+    # 新媒體部 on one side; on the other 運營部 or its more specific 新媒體運營 (a unit under 運營部)
+    assert "新媒體部" in titles and all(t == "新媒體部" or TAX.is_under(t, "運營部") for t in titles), titles
     left, right = sides.nth(0).bounding_box(), sides.nth(1).bounding_box()
     assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"] + left["width"] - 1  # side by side
     assert sides.nth(1).locator("details.wj-cite").count() >= 1
@@ -544,3 +546,104 @@ def test_example_click_then_feedback_click_writes_one_record(page, server, capsy
     capsys.readouterr()
     assert cli.main(["feedback", "--home", str(server.home), "--json"]) == 0
     assert "新品定价谁说了算?" in capsys.readouterr().out
+
+
+# --- corrections (issue 12): 👎 → which department → Admin tab → accept → the chat answers it ---------------
+
+
+def test_review_and_correction_html_is_escaped():
+    from assistant.surfaces import review, webreview
+    from assistant.surfaces.feedback import Feedback
+
+    vote = Feedback("2026-01-01T00:00:00+00:00", "down", "web", XSS, "公關部", 0.9, False, "x", "<b>amy</b>", "k1")
+    html = webreview.item_html(review.Item(vote, "k1", proposed="品牌部", note="<img src=x onerror=alert(1)>"))
+    assert "<img" not in html and "<script>" not in html and "&#60;img src=x" in html and "品牌部" in html
+    from assistant.corrections import Correction
+
+    fixes = webreview.fixes_html([Correction("c1", XSS, "品牌部", "<script>x()</script>", "<i>bo</i>", "2026-01-02T00:00:00")])
+    assert "<script>" not in fixes and "<i>" not in fixes and "&#60;script&#62;x()" in fixes
+    assert ("品牌部 · Brand", "品牌部") in webreview.choices(TAX) and len(webreview.choices(TAX)) == len(TAX.departments)
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_no_admin_tab_without_a_login(page):
+    assert page.get_by_role("tab", name="Chat 問答").count() == 1
+    assert page.get_by_role("tab", name="Admin 管理").count() == 0
+
+
+@pytest.fixture
+def admin_page(browser, servers):
+    """A logged-in browser session on the server behind WHOSEJOB_AUTH (the one with an Admin tab)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1100}, locale="en-US")
+    pg = context.new_page()
+    pg.outside = []
+
+    def only_loopback(route):
+        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            return route.continue_()
+        pg.outside.append(route.request.url)
+        return route.abort()
+
+    pg.route("**/*", only_loopback)
+    pg.goto(servers["fresh"].url)
+    pg.get_by_label("username").fill("ana")
+    pg.get_by_label("password").fill("s3cret")
+    pg.get_by_role("button", name="Login").click()
+    pg.locator("#wj-question textarea").wait_for(timeout=60_000)
+    yield pg
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_thumbs_down_to_admin_accept_to_corrected_answer_in_browser(admin_page, servers, artifacts):
+    """A wrong answer fixed from the browser: 👎, pick the department, Admin tab, Accept; asked again (and
+    in Simplified) the chat answers the corrected department and cites the correction first."""
+    pg, home = admin_page, servers["fresh"].home
+    question, note = "展會的展位平面圖要重新排,該找誰?", "我們公司的展位圖由後勤部排 <img src=x onerror=\"window.__xss=3\">"
+    first = _ask_in_page(pg, question)
+    wrong = first.locator(".wj-badge").get_attribute("title")
+    assert wrong != "後勤部"
+
+    pg.locator("#wj-chat button[aria-label='Dislike']").last.click()
+    head = pg.locator("#wj-propose-head").first
+    head.wait_for(state="visible")
+    assert question in head.inner_text() and wrong in head.inner_text()
+    pg.locator("#wj-propose-dept input").first.click()
+    pg.get_by_role("option", name="後勤部 · Logistics").click()
+    pg.locator("#wj-propose-note textarea").first.fill(note)
+    pg.locator("#wj-propose-send").first.click()
+    head.wait_for(state="hidden")
+    proposals = [json.loads(line) for line in _records(home / "feedback.jsonl") if '"proposal"' in line]
+    assert proposals and proposals[-1]["department"] == "後勤部" and proposals[-1]["note"] == note
+    assert proposals[-1]["user"] == "ana"
+
+    pg.get_by_role("tab", name="Admin 管理").click()
+    item = pg.locator(f"#wj-review-{proposals[-1]['ref']}").first
+    item.wait_for()
+    assert "後勤部" in item.locator(".wj-review-proposed").inner_text() and question in item.inner_text()
+    pg.screenshot(path=str(artifacts / "web-admin.png"), full_page=True)
+    item.locator("button", has_text="Accept").click()
+    fixes = pg.locator("#wj-admin-fixes").first
+    pg.wait_for_function("document.querySelector('#wj-admin-fixes') && "
+                         "document.querySelector('#wj-admin-fixes').innerText.includes('後勤部')", timeout=20_000)
+    assert note in fixes.inner_text()  # shown as text
+    fix = json.loads((home / "corrections.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (fix["question"], fix["department"], fix["note"], fix["who"]) == (question, "後勤部", note, "ana")
+
+    pg.get_by_role("tab", name="Chat 問答").click()
+    for asked in (question, "展会的展位平面图要重新排,该找谁?"):
+        ans = _ask_in_page(pg, asked)
+        assert ans.locator(".wj-badge").get_attribute("title") == "後勤部", asked
+        cite = ans.locator("details.wj-cite").first
+        assert cite.locator(".wj-file").inner_text() == "corrections.jsonl" and fix["id"] in cite.inner_text()
+        cite.locator("summary").click()
+        assert cite.locator("blockquote.wj-quote").inner_text().strip() == note
+        sides = [ans.locator(".wj-side").nth(i).get_attribute("title") for i in range(ans.locator(".wj-side").count())]
+        assert sides[0] == "後勤部" and len(sides) == 2 and sides[1] != "後勤部"  # the documents: the other side
+        if asked == question:
+            assert sides[1] == wrong
+    assert pg.evaluate("window.__xss") is None and pg.locator("#wj-chat img").count() == 0
+    pg.screenshot(path=str(artifacts / "web-corrected.png"), full_page=True)
+    assert pg.outside == []

@@ -1,0 +1,71 @@
+"""Learned choice among the departments the retrieved chunks point to.
+
+Retrieval puts the right department among the owners of the top three chunks far more often than at
+the very top, so the verdict scores every candidate department on signals of its chunks (how high,
+how many, dense and keyword strength, whether the chunk names it, whether the question does, how
+specific it is) with a logistic model fit on several corpora's dev cases (eval/calibration.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+from assistant.models import Hit
+from assistant.verdict.taxonomy import Taxonomy
+
+FEATURES = (
+    "top", "sum", "first", "dense", "keyword", "count", "named", "mentioned", "checked", "depth", "parent", "below",
+)  # fmt: skip
+
+
+def candidates(hits: list[Hit], taxonomy: Taxonomy, mentioned: list[str], yes_no: bool) -> dict[str, dict]:
+    """Features of every department that owns one of `hits` (best first) or that the question names."""
+    if not hits:
+        return {}
+    top = hits[0].score or 1e-9
+    best_dense = max(h.dense for h in hits) or 1e-9
+    best_kw = max(h.keyword for h in hits) or 0.0
+    mine: dict[str, list[tuple[int, Hit]]] = {}
+    for i, h in enumerate(hits):
+        if h.chunk.owner:
+            mine.setdefault(h.chunk.owner, []).append((i, h))
+    for label in mentioned:
+        if label in taxonomy and label not in mine:
+            mine[label] = []
+    out: dict[str, dict] = {}
+    for label, hs in mine.items():
+        ancestors = taxonomy.ancestors(label) if label in taxonomy else []
+        below = [
+            h.score for other, ohs in mine.items() if other != label and other in taxonomy
+            and label in taxonomy.ancestors(other) for _, h in ohs
+        ]  # fmt: skip
+        out[label] = {
+            "top": max((h.score for _, h in hs), default=0.0) / top,
+            "sum": min(3.0, sum(h.score for _, h in hs) / top),
+            "first": 1.0 / (1 + min((i for i, _ in hs), default=len(hits))),
+            "dense": max((h.dense for _, h in hs), default=0.0) / best_dense,
+            "keyword": max((h.keyword for _, h in hs), default=0.0) / best_kw if best_kw else 0.0,
+            "count": sum(1 for i, _ in hs if i < 8) / 8,
+            # the chunk itself names the department (not only inherited from its page or heading)
+            "named": sum(1 for _, h in hs if label in h.chunk.departments and _named_in(label, h, taxonomy)) / max(1, len(hs)),
+            "mentioned": 1.0 if label in mentioned and not yes_no else 0.0,
+            "checked": 1.0 if label in mentioned and yes_no else 0.0,
+            "depth": min(3, len(ancestors)) / 3,
+            "parent": 1.0 if any(o != label and o in taxonomy and label in taxonomy.ancestors(o) for o in mine) else 0.0,
+            "below": min(3.0, sum(below) / top),
+        }
+    return out
+
+
+def _named_in(label: str, hit: Hit, taxonomy: Taxonomy) -> bool:
+    return any(lab == label for lab, _ in taxonomy.mentions(hit.chunk.text))
+
+
+def score(features: dict, model: dict) -> float:
+    z = model["bias"] + sum(w * features.get(name, 0.0) for name, w in model["weights"].items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def rank(cands: dict[str, dict], model: dict) -> list[tuple[str, float]]:
+    """Departments by the model's probability of being the owner, best first."""
+    return sorted(((label, score(f, model)) for label, f in cands.items()), key=lambda kv: -kv[1])

@@ -1,0 +1,40 @@
+"""How close everyday off-topic questions come to this corpus, per language: the yardstick that tells a
+question the documents cover from one they merely resemble (cosine levels differ by corpus and language).
+
+The questions (assistant/verdict/offtopic.txt) are about weather, food, homework, code, … never about
+work; at ingest each is matched against the corpus and the mean and spread of their best similarity are
+kept in the index metadata. The verdict scores a question's best similarity in those units.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def questions() -> list[str]:
+    from importlib.resources import files
+
+    try:
+        lines = (files("assistant.verdict") / "offtopic.txt").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def stats(embedder, matrix: np.ndarray) -> dict[str, list[float]]:
+    """{'en': [mean, std], 'zh': [mean, std]} of the off-topic questions' best cosine against `matrix`."""
+    from assistant.text import family, script
+
+    qs = questions()
+    if not qs or not len(matrix):
+        return {}
+    vecs = np.asarray([embedder.embed_query(q) for q in qs], dtype=np.float32)
+    docs = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+    vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    best = (vecs @ docs.T).max(axis=1)
+    out = {}
+    for fam in ("en", "zh"):
+        sel = np.array([family(script(q)) == fam for q in qs])
+        if sel.sum() >= 10:
+            out[fam] = [float(best[sel].mean()), float(max(best[sel].std(), 1e-3))]
+    return out

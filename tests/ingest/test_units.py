@@ -1,0 +1,59 @@
+"""Departments read from the documents: the project's own corpora against their answer keys."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ingest import files, units
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT / "eval" / "corpora"
+
+
+def _sources(corpus: Path):
+    return [files.read(p, corpus) for p in files.find(corpus)]
+
+
+@pytest.mark.parametrize("name", ["northwind-handbook", "huaxin-duties"])
+def test_discovers_at_least_90_percent_of_units_under_their_own_names(name):
+    corpus = CORPORA / name / "documents"
+    tax = units.discover(_sources(corpus))
+    key = yaml.safe_load((CORPORA / name / "units.yaml").read_text(encoding="utf-8"))["units"]
+    found = [u["name"] for u in key if units.resolve(u["name"], tax)]
+    assert len(found) / len(key) >= 0.9, sorted({u["name"] for u in key} - set(found))
+    # labels are the documents' own names, not borrowed from the bundled corpus
+    assert "市場部" not in tax.departments and "品牌部" not in tax.departments
+
+
+def test_parents_and_aliases_come_from_nesting_and_parentheses():
+    tax = units.discover(_sources(CORPORA / "huaxin-duties" / "documents"))
+    assert tax.departments["检验科"].parent == "质量管理部"
+    assert tax.canonical("品质部") == "质量管理部"
+    assert tax.canonical("HR") == "人力资源部"
+    en = units.discover(_sources(CORPORA / "northwind-handbook" / "documents"))
+    assert en.departments["Recruiting"].parent == "People Operations"
+    assert en.canonical("People Ops") == "People Operations"
+    assert en.canonical("SRE") == "Site Reliability Engineering"
+
+
+def test_titles_that_are_not_units_and_people_in_owner_columns_are_skipped(tmp_path):
+    (tmp_path / "faq.md").write_text("# Frequently asked questions\n\nHow do I ask?\n", encoding="utf-8")
+    (tmp_path / "billing.md").write_text(
+        "# Billing Team\n\nThe Billing team owns invoices.\n\n| Area | Owner |\n|---|---|\n| Refunds | Team Payments |\n"
+        "| Tax | @someone |\n| Dunning | Kendal |\n\nEach team owns its own alerts.\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"Billing Team", "Payments"}
+
+
+def test_suggest_yaml_round_trips_as_a_saved_taxonomy(tmp_path):
+    from assistant.verdict.taxonomy import load
+
+    tax = units.discover(_sources(CORPORA / "huaxin-duties" / "documents"))
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(units.suggest_yaml(tax), encoding="utf-8")
+    saved = load(path)
+    assert set(saved.departments) == set(tax.departments)
+    assert saved.departments["检验科"].parent == "质量管理部"
