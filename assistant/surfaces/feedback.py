@@ -49,18 +49,23 @@ def record(settings: Settings, ans: Answer, vote: str, surface: str, user: str |
         user=user,
         id=secrets.token_hex(6),
     )
+    append(settings, asdict(fb))
+    return fb
+
+
+def append(settings: Settings, record: dict) -> None:
+    """One whole line with O_APPEND: concurrent writers (web, Slack, CLI) never interleave."""
     settings.home.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(asdict(fb), ensure_ascii=False) + "\n").encode("utf-8")
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     fd = os.open(settings.feedback_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line)
     finally:
         os.close(fd)
-    return fb
 
 
-def load(settings: Settings) -> list[Feedback]:
-    """Every stored vote, oldest first; a damaged line is skipped, not fatal."""
+def records(settings: Settings) -> list[dict]:
+    """Every JSON object line of the feedback file, oldest first; a damaged line is skipped."""
     try:
         text = settings.feedback_path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
@@ -69,10 +74,22 @@ def load(settings: Settings) -> list[Feedback]:
     for line in text.splitlines():
         try:
             raw = json.loads(line)
-            if isinstance(raw, dict) and "kind" not in raw:  # proposals and reviews are review.py's
-                out.append(Feedback(**raw))
-        except (ValueError, TypeError):
+        except ValueError:
             continue
+        if isinstance(raw, dict):
+            out.append(raw)
+    return out
+
+
+def load(settings: Settings) -> list[Feedback]:
+    """Every stored vote, oldest first; a damaged line is skipped, not fatal."""
+    out = []
+    for raw in records(settings):
+        if "kind" not in raw:  # proposals and reviews are review.py's
+            try:
+                out.append(Feedback(**raw))
+            except TypeError:
+                continue
     return out
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from pathlib import Path
 from assistant import corrections
 from assistant.errors import UsageError
 from assistant.settings import Settings
-from assistant.surfaces.feedback import Feedback
+from assistant.surfaces.feedback import Feedback, append, records
 from assistant.surfaces.feedback import load as load_votes
 from assistant.surfaces.feedback import show as show_votes
 from assistant.text import clean
@@ -69,35 +68,12 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _append(settings: Settings, record: dict) -> None:
-    """One whole line, O_APPEND: concurrent writers never interleave (as `feedback.record`)."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(settings.feedback_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
-
-
 def _events(settings: Settings) -> list[dict]:
-    try:
-        text = settings.feedback_path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return []
-    out = []
-    for line in text.splitlines():
-        try:
-            raw = json.loads(line)
-        except ValueError:
-            continue
-        if (
-            isinstance(raw, dict)
-            and raw.get("kind") in ("proposal", "review")
-            and isinstance(raw.get("ref"), str)
-        ):
-            out.append(raw)
-    return out
+    """Proposals and reviews of 👎 votes, oldest first."""
+    return [
+        raw for raw in records(settings)
+        if raw.get("kind") in ("proposal", "review") and isinstance(raw.get("ref"), str)
+    ]
 
 
 def items(settings: Settings) -> list[Item]:
@@ -153,7 +129,7 @@ def propose(
         "user": user,
         "surface": surface,
     }
-    _append(settings, record)
+    append(settings, record)
     return record
 
 
@@ -188,7 +164,7 @@ def accept(
             who=who,
             taxonomy=taxonomy,
         )
-        _append(
+        append(
             settings,
             {
                 "kind": "review",
@@ -207,7 +183,7 @@ def dismiss(settings: Settings, key: str, who: str | None = None) -> Item:
         item = find(settings, key)
         if item.status != "open":
             raise UsageError(f"👎 vote {key} is already {item.status}")
-        _append(settings, {"kind": "review", "time": _now(), "ref": key, "status": "dismissed", "user": who})
+        append(settings, {"kind": "review", "time": _now(), "ref": key, "status": "dismissed", "user": who})
     return item
 
 
