@@ -70,14 +70,15 @@ def answer(
         )
         mentioned = mentioned or prev_mentions
     k = k or settings.k
-    pool = search(store, embedder, query, max(k, POOL), fusion) if text else []
+    vector = embedder.embed_query(query.text) if text and fusion != "keyword" else None
+    pool = search(store, embedder, query, max(k, POOL), fusion, vector) if text else []
     hits = pool[:k]
     coverage = store.keyword.coverage(query.text, query.glossed)
-    cross = (lang == "en") != store.chinese  # a question in another language than the sources
+    cross = (lang == "en") == store.chinese  # a question in another language than the sources
     yardstick = (store.meta.get("background") or {}).get(family(lang))
     verdict = decide(
         query, hits, taxonomy, mentioned, coverage, about_department, cross=cross, abstain=abstain,
-        background=yardstick, pool=pool,
+        background=yardstick, pool=pool, offtopic=store.offtopic_similarity(vector),
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

@@ -34,7 +34,7 @@ def fit(
 
 SCOPE_FEATURES = (
     "evidence", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "cross", "mentioned", "share", "rank_p",
-    "curated",
+    "curated", "offtopic", "offtopic_margin",
 )  # fmt: skip
 CONFIDENCE_FEATURES = (
     "share", "margin", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "rank_p", "rank_margin", "curated",
@@ -66,18 +66,22 @@ def collect(suites: dict, root: Path, base_home: Path | None = None) -> list[dic
                     signals = dict(ans.signals or {})
                     cands = signals.pop("candidates", {}) or {}
                     owners = {lab: any(tax.is_under(lab, a) for a in case.departments) for lab in cands if lab in tax}
-                    rows.append({"suite": name, "features": signals, "in_scope": not case.abstain, "right": right,
+                    rows.append({"suite": name, "derived": tax.derived, "features": signals,
+                                 "in_scope": not case.abstain, "right": right,
                                  "candidates": {lab: cands[lab] for lab in owners}, "owners": owners})
     return rows
 
 
 def fit_ranker(rows: list[dict]) -> dict:
-    """The department ranker: each candidate of each answerable case is one example (is it an owner?)."""
+    """The department ranker: each candidate of each answerable case is one example (is it an owner?).
+    Fit on the corpora whose departments were derived from the documents, the only ones it ranks for
+    (leave-one-corpus-out top-1 on the dev cases: 0.772 fit on those, 0.762 with the curated article too)."""
     from assistant.verdict.ranker import FEATURES
 
     xs, ys, ws = [], [], []
     per_suite: dict[str, int] = {}
-    usable = [r for r in rows if r["in_scope"] and any(r["owners"].values())]
+    derived = [r for r in rows if r.get("derived", True)]
+    usable = [r for r in derived or rows if r["in_scope"] and any(r["owners"].values())]
     for r in usable:
         per_suite[r["suite"]] = per_suite.get(r["suite"], 0) + 1
     for r in usable:

@@ -21,16 +21,24 @@ def questions() -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
-def stats(embedder, matrix: np.ndarray) -> dict[str, list[float]]:
-    """{'en': [mean, std], 'zh': [mean, std]} of the off-topic questions' best cosine against `matrix`."""
+def vectors(embedder) -> np.ndarray:
+    """The off-topic questions embedded as questions, unit length (kept beside each generation: the
+    verdict also asks how near a question comes to the nearest of them)."""
+    qs = questions()
+    if not qs:
+        return np.zeros((0, 0), dtype=np.float32)
+    vecs = np.asarray([embedder.embed_query(q) for q in qs], dtype=np.float32)
+    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+
+
+def stats(vecs: np.ndarray, matrix: np.ndarray) -> dict[str, list[float]]:
+    """{'en': [mean, std], 'zh': [mean, std]} of the off-topic questions' (`vecs`) best cosine against `matrix`."""
     from assistant.text import family, script
 
     qs = questions()
-    if not qs or not len(matrix):
+    if not qs or not len(matrix) or len(vecs) != len(qs):
         return {}
-    vecs = np.asarray([embedder.embed_query(q) for q in qs], dtype=np.float32)
     docs = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-    vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
     best = (vecs @ docs.T).max(axis=1)
     out = {}
     for fam in ("en", "zh"):

@@ -302,10 +302,14 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
     return chunks
 
 
+LIST_MARK = re.compile(r"^(?:[-*+•]\s+|\d{1,3}[.)]\s+)")
+
+
 def index_text(chunk: Chunk) -> str:
     """What gets embedded and keyword-indexed: the nearest heading gives a bare sentence its topic;
     a table row is read with its header and cells (its `context`), not only the cell it quotes."""
     parts = chunk.section.split(" › ")
     leaf = " › ".join(dict.fromkeys([parts[0], parts[-1]])) if parts[0] else ""
-    body = chunk.context or chunk.text
+    # "1. " / "- " is how Markdown writes a list item and Word or a PDF draws it: the same item embeds alike
+    body = chunk.context or LIST_MARK.sub("", chunk.text, count=1)
     return f"{leaf}\n{body}" if leaf else body

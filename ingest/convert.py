@@ -16,6 +16,7 @@ docling. A file that cannot be read raises CorpusError with the reason; the pipe
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import io
 import json
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from assistant.errors import CorpusError
 
-VERSION = 1  # bump when any converter's output changes: cached conversions are redone
+VERSION = 2  # bump when any converter's output changes: cached conversions are redone
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".xlsx", ".csv", ".pptx")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old binary .doc/.xls/.ppt
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -133,6 +134,34 @@ class _Out:
     def result(self) -> Converted:
         text = "".join(self.parts).strip("\n")
         return Converted(text, tuple(self.marks))
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text with a BOM dropped and line ends made LF; a clear error names the bad byte."""
+    if b"\x00" in raw[:8192]:
+        raise CorpusError(f"{name}: looks binary (NUL byte), not a UTF-8 text file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CorpusError(f"{name}: not valid UTF-8 at byte offset {err.start}{_guess(raw)}; save it as UTF-8") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _guess(raw: bytes) -> str:
+    """' (looks like GB18030)': the likely encoding of a file that is not UTF-8, for the message."""
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw[:65536]).best()
+    except Exception:
+        return ""
+    return f" (looks like {best.encoding.upper().replace('_', '-')})" if best is not None else ""
+
 
 
 # ---------------------------------------------------------------- Word
@@ -363,6 +392,13 @@ def _join(a: str, b: str) -> str:
 ENUM = re.compile(r"^(?:\d+[.)\u3001]\s|[(\uff08]?[一二三四五六七八九十\d]+[)\uff09\u3001]|[•◦▪●○■‣⁃-]\s?)")
 
 
+@functools.lru_cache(maxsize=1)
+def _wrap_words() -> frozenset[str]:
+    from ingest.units import lexicon
+
+    return frozenset(str(w) for w in lexicon()["wrap_words"])
+
+
 def _pdf(raw: bytes, name: str) -> Converted:
     import pypdfium2 as pdfium
 
@@ -477,6 +513,8 @@ def _pdf(raw: bytes, name: str) -> Converted:
                 # A list whose bullets are drawn, not text: each item starts with a capital after a line
                 # that ends without a comma or an open clause; a wrapped sentence goes on mid-phrase.
                 item = x.text[:1].isupper() and prev.text[-1:] not in ",;:-–—(/&" and not CJK.match(x.text[:1])
+                # ...but a line ending on "the", "by", "when" was cut mid-sentence before a name
+                item = item and prev.text.rsplit(" ", 1)[-1].lower() not in _wrap_words()
                 if same and full and not item and not ENUM.match(x.text) and (new_page or 0 < pitch < 1.8 * max(x.size, 1)):
                     cont = True
             if not cont:
@@ -535,8 +573,6 @@ def _xlsx(raw: bytes, name: str) -> Converted:
 def _csv(raw: bytes, name: str) -> Converted:
     import csv
 
-    from .files import decode
-
     text = decode(raw, name)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -569,7 +605,9 @@ def _pptx(raw: bytes, name: str) -> Converted:
         out.mark(f"slide {number}")
         title_shape = slide.shapes.title
         title = clean(title_shape.text_frame.text) if title_shape is not None and title_shape.has_text_frame else ""
-        out.heading(2, title or f"Slide {number}") if title else None
+        # The first slide's title names the deck (a title slide): later slides are its sections.
+        if title:
+            out.heading(1 if number == 1 else 2, title)
         ordered = sorted(shapes_in(slide.shapes), key=lambda s: ((s.top or 0), (s.left or 0)))
         for sh in ordered:
             if title_shape is not None and sh.shape_id == title_shape.shape_id:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from assistant.errors import CorpusError
 
+from .convert import convert_cached, decode
+
 TEXT_SUFFIXES = (".txt", ".md")
 # Old binary Office formats are named as skipped (with what to do) rather than passed over in silence.
 UNSUPPORTED = (".doc", ".xls", ".ppt")
@@ -21,30 +23,6 @@ class SourceFile:
     text: str  # decoded, BOM dropped, CRLF/CR turned into LF: offsets in chunks refer to this
     sha: str  # of the raw bytes
     marks: tuple[tuple[int, str], ...] = ()  # (offset, "p. 3" / "sheet X, row 7" / "slide 4") for converted files
-
-
-def decode(raw: bytes, name: str) -> str:
-    """UTF-8 text with a BOM dropped and line ends made LF; a clear error names the bad byte."""
-    if b"\x00" in raw[:8192]:
-        raise CorpusError(f"{name}: looks binary (NUL byte), not a UTF-8 text file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise CorpusError(f"{name}: not valid UTF-8 at byte offset {err.start}{_guess(raw)}; save it as UTF-8") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _guess(raw: bytes) -> str:
-    """' (looks like GB18030)': the likely encoding of a file that is not UTF-8, for the message."""
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw[:65536]).best()
-    except Exception:
-        return ""
-    return f" (looks like {best.encoding.upper().replace('_', '-')})" if best is not None else ""
 
 
 def read(path: Path, root: Path, cache=None) -> SourceFile:
@@ -73,8 +51,6 @@ def read(path: Path, root: Path, cache=None) -> SourceFile:
         if not text.strip():
             raise CorpusError(f"{name}: is empty")
         return SourceFile(name=name, text=text, sha=sha)
-    from .convert import convert_cached
-
     conv = convert_cached(raw, name, cache)
     return SourceFile(name=name, text=conv.text, sha=sha, marks=conv.marks)
 

@@ -24,7 +24,7 @@ from . import background, files, units
 from .chunker import chunk, index_text
 from .convert import location_at
 
-INDEX_VERSION = 6  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
+INDEX_VERSION = 8  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
 BATCH = 64
 EMBED_THREADS = 2  # one BLAS thread each; more threads than cores only adds contention
 
@@ -265,6 +265,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         store_started = time.perf_counter()
         store.write_chunks(gen_dir, chunks)
         np.save(gen_dir / "vectors.npy", matrix)
+        offtopic = background.vectors(embedder)
+        np.save(gen_dir / "offtopic.npy", offtopic)
         chroma_started = time.perf_counter()
         collection = store.collection(settings, generation, create=True)
         step = max(1, min(5000, collection._client.get_max_batch_size()))
@@ -293,7 +295,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "files": {s.name: s.sha for s in sources},
             "chroma_url": settings.chroma_url,
             "taxonomy": taxonomy.to_dict() if taxonomy.derived else None,
-            "background": background.stats(embedder, matrix),
+            "background": background.stats(offtopic, matrix),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))

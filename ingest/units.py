@@ -121,9 +121,18 @@ def _name(title: str) -> tuple[str, list[str]] | None:
                 text, changed = text[: -len(t)].rstrip(" -–—:："), True
     if not text or len(text) > 40 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
         return None
-    if _words("not_unit_titles").search(text) or fold(text) in _generic() or VERB.search(text):
+    if _words("not_unit_titles").search(text) or _only_generic(text) or VERB.search(text):
         return None
     return text, aliases
+
+
+def _only_generic(text: str) -> bool:
+    """True for a name made of generic words only ("SIG组", "the team"): it names no particular unit."""
+    rest = fold(text).lower()
+    for w in sorted(_generic(), key=len, reverse=True):
+        w = w.lower()
+        rest = re.sub(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w), " ", rest)
+    return not re.sub(r"[\W_]+", "", rest)
 
 
 def _sections(text: str):

@@ -22,6 +22,7 @@ STOPWORDS = {
 _PUNCT = re.compile(r"^[\W_]+$")
 _lock = threading.Lock()
 _ready: set[str] = set()
+_tokenizers: dict[tuple[str, ...], object] = {}  # vocabulary -> its jieba Tokenizer
 _cache_dir: list[Path] = []  # where jieba keeps its prefix-dict cache (set by resources.embedder_for)
 
 
@@ -54,6 +55,8 @@ def _initialize(dt) -> None:
 
 
 def _jieba(extra_words: tuple[str, ...] = ()):
+    """A jieba tokenizer knowing `extra_words` (a corpus's unit names): one per vocabulary, so the words of
+    one corpus never change how another is cut (an eval over several corpora runs them in one process)."""
     import jieba
 
     with _lock:
@@ -61,11 +64,18 @@ def _jieba(extra_words: tuple[str, ...] = ()):
             jieba.setLogLevel(60)
             _initialize(jieba.dt)
             _ready.add("init")
-        for w in extra_words:
-            if w not in _ready:
-                jieba.add_word(w, freq=2000)
-                _ready.add(w)
-    return jieba
+        if not extra_words:
+            return jieba.dt
+        tok = _tokenizers.pop(extra_words, None)
+        if tok is None:
+            tok = jieba.Tokenizer()
+            tok.FREQ, tok.total, tok.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+            for w in extra_words:
+                tok.add_word(w, freq=2000)
+        _tokenizers[extra_words] = tok  # most recently used last
+        while len(_tokenizers) > 3:
+            _tokenizers.pop(next(iter(_tokenizers)))
+        return tok
 
 
 _CJK_RUN = re.compile(r"^[\u3400-\u9fff]+$")
@@ -73,9 +83,8 @@ _CJK_RUN = re.compile(r"^[\u3400-\u9fff]+$")
 
 def words(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
     """Search-mode jieba tokens of the Simplified-folded text, minus stopwords and punctuation."""
-    jieba = _jieba(vocabulary)
     out = []
-    for tok in jieba.cut_for_search(fold_simplified(text)):
+    for tok in _jieba(vocabulary).cut_for_search(fold_simplified(text)):
         tok = tok.strip()
         if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
             out.append(tok)

@@ -127,13 +127,14 @@ def make_query(text: str, store: Store) -> Query:
     return Query(text=text, expansions=expansions, company=company, glossed=glossed)
 
 
-def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_FUSION) -> list[Hit]:
-    """The k best chunks for a query, best first."""
+def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_FUSION,
+           vector: list[float] | None = None) -> list[Hit]:
+    """The k best chunks for a query, best first (`vector`: the query's embedding, when already made)."""
     n = max(CANDIDATES, k)
     dense: list[tuple[str, float]] = []
     keyword: list[tuple[str, float]] = []
     if fusion != "keyword":
-        vector = embedder.embed_query(query.text)  # issue 7: the embedder's query prefix applies here
+        vector = vector or embedder.embed_query(query.text)  # issue 7: the embedder's query prefix applies here
         check_dimension(store.meta, embedder, len(vector))  # a different vector space is an error, never mixed
         dense = store.dense(vector, n)
     if fusion != "dense":

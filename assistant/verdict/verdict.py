@@ -97,6 +97,7 @@ def decide(
     abstain: bool = True,
     background: list[float] | None = None,
     pool: list[Hit] | None = None,
+    offtopic: float | None = None,
 ) -> Verdict:
     """The verdict for a question given its retrieved chunks.
 
@@ -136,7 +137,9 @@ def decide(
                 # Named in the question, and listed (not owned) by retrieved chunks: 「加入工會找誰?」
                 listed = sum(h.score for h in hits if label in h.chunk.departments and h.chunk.owner != label)
                 scores[label] = scores.get(label, 0.0) + MENTION_BONUS * top + 0.5 * listed
-    if not scores:
+    params = _calibration()
+    # With derived departments the ranker below may still find an owner in the wider pool.
+    if not scores and not (taxonomy.derived and params.get("ranker")):
         return Verdict(None, 0.0, [], {}, abstain="weak", features={"evidence": 0.0, "share": 0.0})
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if asks_team and mentioned:
@@ -149,7 +152,6 @@ def decide(
             inside.sort(key=lambda kv: -kv[1])
         if inside:
             ranked = inside + [kv for kv in ranked if kv not in inside]
-    params = _calibration()
     # Departments read from the documents: the learned choice among candidates (assistant/verdict/ranker.py)
     # over a wider pool of hits. A curated taxonomy.yaml keeps the evidence vote (its owners were named by
     # a person; measured: the vote is as good there, and better on questions about a named sub-team), and
@@ -173,6 +175,8 @@ def decide(
             scores[choice] = sum(h.score for h in own) or MENTION_BONUS * top
             support[choice] = own
         ranked = [(choice, scores[choice])] + [kv for kv in sorted(scores.items(), key=lambda kv: -kv[1]) if kv[0] != choice]
+    if not ranked:
+        return Verdict(None, 0.0, [], {}, abstain="weak", features={"evidence": 0.0, "share": 0.0})
     best, best_score = ranked[0]
     # A sub-team with a fair share of the evidence is the more useful (and still correct) answer.
     def top_hit(label: str) -> float:
@@ -214,6 +218,9 @@ def decide(
         # best similarity in units of how close everyday off-topic questions come to this corpus
         "dense_z": (best_dense - background[0]) / background[1] / 4.0 if background else 0.0,
         "curated": 0.0 if taxonomy.derived else 1.0,  # a saved taxonomy.yaml: owners were named by a person
+        # how near the nearest everyday off-topic question ("write a haiku", "which crypto to buy") comes
+        "offtopic": offtopic or 0.0,
+        "offtopic_margin": best_dense - offtopic if offtopic is not None else 0.0,
         "rank_p": learned[0][1] if learned else 0.0,
         "rank_margin": learned[0][1] - (learned[1][1] if len(learned) > 1 else 0.0) if learned else 0.0,
     }

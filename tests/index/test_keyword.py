@@ -51,3 +51,11 @@ def test_stopwords_come_from_the_data_file():
     assert all(w == w.strip() and " " not in w for w in lines)
     assert {"的", "谁", "部门", "怎么办", "说了算", "who"} <= keyword.STOPWORDS
     assert "新闻稿" in keyword.words("新聞稿歸誰管?") and "谁" not in keyword.words("新聞稿歸誰管?")
+
+
+def test_one_corpus_vocabulary_does_not_change_how_another_is_cut():
+    text = "信息技术部负责电脑"
+    plain = keyword.words(text)
+    assert "信息技术部" in keyword.words(text, ("信息技术部",))
+    assert keyword.words(text) == plain  # the unit name stays with its own corpus's tokenizer
+    assert keyword.words(text, ("技术部门",)) == plain

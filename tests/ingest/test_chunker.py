@@ -57,6 +57,17 @@ def test_long_lines_split_into_sentences(chunks):
     assert any(c.owner == "運營部" and "留存和轉化" in c.text for c in line130)
 
 
+def test_index_text_reads_a_list_item_without_its_marker():
+    from assistant.verdict.taxonomy import Taxonomy
+
+    tax = Taxonomy.from_dict({"Finance": {}})
+    numbered = chunk("a.md", "# Finance\n\n1. Budgeting and forecasting\n- Tax filings\n", tax)
+    drawn = chunk("a.docx", "# Finance\n\nBudgeting and forecasting\nTax filings\n", tax)
+    assert [index_text(c) for c in numbered] == [index_text(c) for c in drawn] == [
+        "Finance\nBudgeting and forecasting", "Finance\nTax filings"]
+    assert numbered[0].text == "1. Budgeting and forecasting"  # the quote keeps the document's own words
+
+
 def test_index_text_carries_heading(chunks):
     _, cs = chunks
     c = _find(cs, "用戶留存率")

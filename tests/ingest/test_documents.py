@@ -198,14 +198,9 @@ def _accuracy(corpus: Path, cases_path: Path, home: Path) -> tuple[dict, dict]:
     return harness.run(cases, cfg, tax), cfg
 
 
-# Known gap (issue 11 target not met): on northwind the mixed formats score 0.750 against Markdown's 0.793
-# over dev+holdout, mostly abstentions that flip when PDF and slide text chunk differently.
-NORTHWIND_GAP = pytest.mark.xfail(strict=True, reason="mixed formats answer 3-5 points below Markdown on northwind")
-
-
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.parametrize("name", [pytest.param("northwind-handbook", marks=NORTHWIND_GAP), "huaxin-duties"])
+@pytest.mark.parametrize("name", ["northwind-handbook", "huaxin-duties"])
 def test_project_corpus_in_mixed_formats_answers_like_markdown(tmp_path, name, artifacts):
     src = ROOT / "eval" / "corpora" / name / "documents"
     cases = ROOT / "eval" / "corpora" / name / "cases.jsonl"

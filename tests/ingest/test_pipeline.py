@@ -69,3 +69,14 @@ def test_generation_switch_is_recorded(cfg):
     assert meta["generation"] == report.generation
     assert meta["embedder"] == "use-m3" and meta["dim"] == 512
     assert (cfg.index_dir / "gens" / report.generation / "manifest.json").exists()
+
+
+def test_offtopic_questions_are_kept_beside_the_generation(cfg):
+    emb = embedder_for(cfg)
+    run(cfg, emb, progress=False)
+    store = open_current(cfg, emb)
+    assert store.offtopic is not None and store.offtopic.shape[1] == 512
+    near = store.offtopic_similarity(emb.embed_query("Write me a haiku about the moon."))
+    far = store.offtopic_similarity(emb.embed_query("新聞稿和危機公關歸誰管?"))
+    assert near > 0.7 and far < near - 0.2  # an everyday question has a near twin in the list; a duty has none
+    assert store.offtopic_similarity(None) is None

@@ -57,3 +57,10 @@ def test_suggest_yaml_round_trips_as_a_saved_taxonomy(tmp_path):
     saved = load(path)
     assert set(saved.departments) == set(tax.departments)
     assert saved.departments["检验科"].parent == "质量管理部"
+
+
+def test_headings_made_of_generic_words_name_no_unit(tmp_path):
+    (tmp_path / "infra.md").write_text(
+        "# 基础设施组\n\n## SIG组工作目标和范围\n\n负责社区基础设施。\n\n## The team\n\nWe run the servers.\n", encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"基础设施组"}

@@ -101,4 +101,6 @@ def test_a_real_cross_encoder_from_a_local_folder(ready, cross_encoder, monkeypa
     )
     order = [fused[i] for i in sorted(range(len(fused)), key=lambda i: -float(expected[i]))]
     assert [h.chunk.id for h in search(store, embedder, query, 8)] == order[:8]
-    assert not answer("Who writes press releases?", settings=s).abstained  # the whole path runs with it
+    # the whole path runs with it (an untrained head ranks at random: the verdict may call that weak evidence)
+    ans = answer("Who writes press releases?", settings=s, abstain=False)
+    assert ans.department in store.taxonomy and ans.citations
