@@ -22,7 +22,7 @@ STOPWORDS = {
 _PUNCT = re.compile(r"^[\W_]+$")
 _lock = threading.Lock()
 _ready: set[str] = set()
-_tokenizers: dict[tuple[str, ...], object] = {}  # vocabulary -> its jieba Tokenizer
+_tokenizers: dict[tuple[str, ...], object] = {}  # vocabulary -> its jieba Tokenizer (a handful per process)
 _cache_dir: list[Path] = []  # where jieba keeps its prefix-dict cache (set by resources.embedder_for)
 
 
@@ -56,7 +56,9 @@ def _initialize(dt) -> None:
 
 def _jieba(extra_words: tuple[str, ...] = ()):
     """A jieba tokenizer knowing `extra_words` (a corpus's unit names): one per vocabulary, so the words of
-    one corpus never change how another is cut (an eval over several corpora runs them in one process)."""
+    one corpus never change how another is cut (an eval over several corpora runs them in one process).
+    The first vocabulary a process uses gets jieba's own tokenizer (the usual case: one corpus, no copy of
+    the 350k-word dictionary on a cold start); any other gets a fresh one, read from the same cache."""
     import jieba
 
     with _lock:
@@ -64,17 +66,18 @@ def _jieba(extra_words: tuple[str, ...] = ()):
             jieba.setLogLevel(60)
             _initialize(jieba.dt)
             _ready.add("init")
-        if not extra_words:
-            return jieba.dt
-        tok = _tokenizers.pop(extra_words, None)
+            _tokenizers[()] = jieba.dt
+        tok = _tokenizers.get(extra_words)
         if tok is None:
-            tok = jieba.Tokenizer()
-            tok.FREQ, tok.total, tok.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+            if len(_tokenizers) == 1 and () in _tokenizers and _tokenizers[()] is jieba.dt:
+                del _tokenizers[()]  # jieba.dt goes to this vocabulary; a plain one is made again if asked for
+                tok = jieba.dt
+            else:
+                tok = jieba.Tokenizer()
+                _initialize(tok)
             for w in extra_words:
                 tok.add_word(w, freq=2000)
-        _tokenizers[extra_words] = tok  # most recently used last
-        while len(_tokenizers) > 3:
-            _tokenizers.pop(next(iter(_tokenizers)))
+            _tokenizers[extra_words] = tok
         return tok
 
 
