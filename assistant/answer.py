@@ -166,6 +166,14 @@ def _first_sentence(quote: str, limit: int = 90) -> str:
 def _answer_text(dept: str, sides: list[Side], citations: list[Citation], lang: str, taxonomy) -> str:
     quote = _first_sentence(citations[0].quote) if citations else ""
     name = taxonomy.name(dept, lang)
+    if sides and not any(s.context for s in sides):
+        # An organisation's own documents give the work to more than one unit: name them, no "usually".
+        refs = ["".join(f"[{i}]" for i in s.citations) for s in sides]
+        if lang == "en":
+            named = "; ".join(f"{taxonomy.name(s.department, lang)} {r}" for s, r in zip(sides, refs, strict=True))
+            return f"The sources give this to more than one unit: {named}. Most likely {name}."
+        named = ";".join(f"{taxonomy.name(s.department, lang)}{r}" for s, r in zip(sides, refs, strict=True))
+        return in_script(f"資料把這項工作分給不只一個部門:{named}。最可能是{dept}。", lang)
     if sides:
         parts = []
         for s in sides:

@@ -92,3 +92,25 @@ def test_deterministic(ready):
     a = answer("誰負責制定年度營銷目標?", settings=ready).to_dict()
     b = answer("誰負責制定年度營銷目標?", settings=ready).to_dict()
     assert a == b
+
+
+def test_an_organisations_own_documents_that_split_the_work_name_both_units(tmp_path):
+    """No taxonomy.yaml: the "it depends" sides are the units the documents name, without the
+    usually / some-companies wording of a corpus that compares companies."""
+    from assistant import settings as settings_mod
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "it-helpdesk.md").write_text(
+        "# IT Helpdesk\n\nThe IT Helpdesk keeps laptops, accounts and printers working.\n\n"
+        "## Lost laptops\n\nA lost or stolen laptop: IT Helpdesk wipes it remotely and orders a replacement.\n",
+        encoding="utf-8")
+    (docs / "security.md").write_text(
+        "# Security\n\nSecurity protects company data and runs incident response.\n\n"
+        "## Lost laptops\n\nA lost or stolen laptop is a security incident: Security leads the investigation.\n",
+        encoding="utf-8")
+    s = settings_mod.load(environ={}, home=tmp_path / "home", corpus=docs)
+    ans = answer("Who do I tell about a lost or stolen laptop?", settings=s, abstain=False)
+    assert {side.department for side in ans.depends} == {"IT Helpdesk", "Security"}
+    assert all(side.context == "" for side in ans.depends)
+    assert ans.answer.startswith("The sources give this to more than one unit:") and "usually" not in ans.answer

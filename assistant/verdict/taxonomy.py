@@ -137,7 +137,8 @@ class Taxonomy:
     def name(self, label: str, lang: str) -> str:
         """How to show a label to someone writing in `lang`."""
         if lang == "en":
-            return f"{self.departments[label].en} ({label})"
+            en = self.departments[label].en
+            return en if en == label else f"{en} ({label})"
         if lang == "zh-Hans":
             from assistant.text import to_simplified
 

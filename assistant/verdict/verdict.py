@@ -235,10 +235,14 @@ def decide(
 USUALLY, SOME_COMPANIES = "一般", "部分公司"
 
 
-def _context(hits: list[Hit]) -> str:
+def _context(hits: list[Hit], derived: bool = False) -> str:
+    """Where a side of an 'it depends' holds: its example organisation, or (in a curated corpus that compares
+    companies) usually / some companies; "" for an organisation's own documents that split the work."""
     companies = [h.chunk.company for h in hits if h.chunk.company]
     if companies:
         return companies[0]
+    if derived:
+        return ""
     return SOME_COMPANIES if any(HEDGE.search(h.chunk.text) for h in hits) else USUALLY
 
 
@@ -253,6 +257,8 @@ def _depends(query, best, best_score, rivals, support, taxonomy) -> list[tuple[s
             other = [d for d in h.chunk.departments if not (taxonomy.is_under(d, best) or taxonomy.is_under(best, d))]
             if other:
                 plain = [m for m in mine if m is not h] or [h]
+                if taxonomy.derived:
+                    return [(best, "", plain[:2]), (other[0], "", [h])]
                 return [(best, USUALLY, plain[:2]), (other[0], SOME_COMPANIES, [h])]
     if not rivals:
         return []
@@ -266,4 +272,5 @@ def _depends(query, best, best_score, rivals, support, taxonomy) -> list[tuple[s
     hedged = any(HEDGE.search(h.chunk.text) for h in mine + theirs)
     if not (contexts_differ or hedged or score >= 0.85 * best_score):
         return []
-    return [(best, _context(mine), mine[:2]), (label, _context(theirs), theirs[:2])]
+    d = taxonomy.derived
+    return [(best, _context(mine, d), mine[:2]), (label, _context(theirs, d), theirs[:2])]
