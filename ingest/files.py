@@ -13,7 +13,7 @@ from .convert import convert_cached, decode
 TEXT_SUFFIXES = (".txt", ".md")
 # Old binary Office formats are named as skipped (with what to do) rather than passed over in silence.
 UNSUPPORTED = (".doc", ".xls", ".ppt")
-SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", ".html", ".htm", ".xlsx", ".csv", ".pptx")  # see convert.py
+SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", ".html", ".htm", ".xlsx", ".csv", ".pptx")  # see ingest/convert/
 MAX_BYTES = 20 * 1024 * 1024  # a role description is kilobytes; 20 MB is a mistake, not a document
 
 
@@ -28,7 +28,7 @@ class SourceFile:
 def read(path: Path, root: Path, cache=None) -> SourceFile:
     """Read one corpus file, refusing symlinks that lead outside `root` and oversized files.
 
-    .txt/.md are decoded; other formats are converted to text (ingest/convert.py), through `cache`
+    .txt/.md are decoded; other formats are converted to text (ingest/convert/), through `cache`
     (a convert.Cache) when given, so a file whose bytes did not change is not converted again."""
     name = path.relative_to(root).as_posix()
     real, real_root = path.resolve(), root.resolve()

@@ -1,0 +1,227 @@
+"""PDF (text layer, pypdfium2): lines with their font size and boxes, then headings by size, wrapped lines
+joined, tables from cell gaps, running heads dropped; a mark per page."""
+
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from dataclasses import dataclass
+
+from assistant.errors import CorpusError
+
+from .text import BULLET, CJK, Converted, Out
+
+
+@dataclass
+class _Line:
+    text: str
+    size: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    cells: list[str]
+    baseline: float = 0.0
+
+
+def _pdf_lines(textpage) -> list[_Line]:
+    """The page's lines with their font size, box and cells (runs separated by a wide gap)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium
+
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    # pdfium writes a hyphen it cannot classify as U+FFFE ("part\ufffetime"): the document says "part-time"
+    text = textpage.get_text_range(0, n).replace("\ufffe", "-")
+    # len(text) != n when characters outside the BMP take two code units: lines then go without boxes
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+
+    def baseline(i: int) -> float:
+        return oy.value if pdfium.FPDFText_GetCharOrigin(textpage.raw, i, ox, oy) else 0.0
+
+    def box(i: int):
+        if not pdfium.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top):
+            return None
+        return left.value, right.value, bottom.value, top.value
+
+    lines: list[_Line] = []
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        raw_line = text[start:end].rstrip("\r")
+        if raw_line.strip() and len(text) == n:
+            idx = [i for i in range(start, start + len(raw_line)) if not raw_line[i - start].isspace()]
+            first, last = box(idx[0]), box(idx[-1])
+            sizes = [pdfium.FPDFText_GetFontSize(textpage.raw, i) for i in idx[:: max(1, len(idx) // 5)][:6]]
+            size = statistics.median(sizes) if sizes else 0.0
+            # cells: a run of spaces whose gap is wider than ~0.6 em separates two table cells
+            cells, a = [], 0
+            for j, ch in enumerate(raw_line):
+                if ch == " " and 0 < j < len(raw_line) - 1 and raw_line[j - 1] != " ":
+                    k = j
+                    while k < len(raw_line) and raw_line[k] == " ":
+                        k += 1
+                    if k < len(raw_line):
+                        pb, nb = box(start + j - 1), box(start + k)
+                        if pb and nb and nb[0] - pb[1] > 0.6 * max(size, 1.0):
+                            cells.append(raw_line[a:j].strip())
+                            a = k
+            cells.append(raw_line[a:].strip())
+            if first and last:
+                lines.append(_Line(raw_line.strip(), size, first[0], last[1], max(first[3], last[3]),
+                                   min(first[2], last[2]), [c for c in cells if c], baseline(idx[0])))
+        elif raw_line.strip():
+            lines.append(_Line(raw_line.strip(), 0.0, 0.0, 0.0, 0.0, 0.0, [raw_line.strip()]))
+        start = end + 1
+    return lines
+
+
+def _join(a: str, b: str) -> str:
+    """Two wrapped pieces of one paragraph: no space between CJK, none after a hyphen at the break."""
+    if CJK.match(a[-1:]) or CJK.match(b[:1]) or (a.endswith("-") and a[-2:-1].isalpha()):
+        return a + b
+    return a + " " + b
+
+
+ENUM = re.compile(r"^(?:\d+[.)\u3001]\s|[(\uff08]?[一二三四五六七八九十\d]+[)\uff09\u3001]|[•◦▪●○■‣⁃-]\s?)")
+
+
+@functools.lru_cache(maxsize=1)
+def _wrap_words() -> frozenset[str]:
+    from ingest.units import lexicon
+
+    return frozenset(str(w) for w in lexicon()["wrap_words"])
+
+
+def convert(raw: bytes, name: str) -> Converted:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as err:
+        msg = str(err).lower()
+        if "password" in msg:
+            raise CorpusError(f"{name}: is password-protected (encrypted); save an unprotected copy") from None
+        raise CorpusError(f"{name}: is not a readable PDF ({str(err).split('(')[-1].rstrip(')') or 'damaged'})") from None
+    try:
+        pages = []
+        for page in doc:
+            tp = page.get_textpage()
+            pages.append(_pdf_lines(tp))
+            tp.close()
+            page.close()
+    finally:
+        doc.close()
+    if not any(line.text for lines in pages for line in lines):
+        raise CorpusError(f"{name}: has no text layer (a scan or images only); run OCR on it first")
+
+    # Running heads and page numbers: a first or last line that recurs (digits aside) at the same height on
+    # most pages, set apart from the body by a wide gap.
+    if len(pages) >= 3:
+        def key(lines, j):
+            x = lines[j]
+            near = lines[j + 1] if j == 0 and len(lines) > 1 else lines[j - 1] if j > 0 else None
+            apart = near is None or abs(x.baseline - near.baseline) > 2.2 * max(x.size, near.size, 1)
+            return (re.sub(r"\d+", "#", x.text), round(x.baseline), j == 0) if apart else None
+
+        counts: dict = {}
+        for lines in pages:
+            for k in {key(lines, j) for j in {0, len(lines) - 1} if lines} - {None}:
+                counts[k] = counts.get(k, 0) + 1
+        running = {k for k, c in counts.items() if c >= 0.6 * len(pages)}
+        if running:
+            pages = [[x for j, x in enumerate(lines) if not (j in (0, len(lines) - 1) and key(lines, j) in running)]
+                     for lines in pages]
+
+    sizes: dict[float, int] = {}
+    for lines in pages:
+        for x in lines:
+            sizes[round(x.size)] = sizes.get(round(x.size), 0) + len(x.text)
+    body = max(sizes, key=sizes.get) if sizes else 0
+    bigger = sorted({s for s in sizes if s > body * 1.12 and body}, reverse=True)
+    level = {s: i + 1 for i, s in enumerate(bigger[:5])}
+
+    out = Out()
+    para: list[str] = []
+    prev: _Line | None = None
+    prev_page = 0
+    table: list[list[str]] = []
+    table_locs: list[str] = []
+
+    def flush_para():
+        if para:
+            text = para[0]
+            for piece in para[1:]:
+                text = _join(text, piece)
+            if BULLET.match(text) and not re.match(r"^-\d", text):
+                out.item(BULLET.sub("", text, count=1))
+            else:
+                out.para(text)
+            para.clear()
+
+    def flush_table():
+        if table:
+            if len(table) >= 2:
+                out.table(table, table_locs)
+            else:
+                for r, loc in zip(table, table_locs, strict=True):
+                    out.mark(loc)
+                    para.append(" ".join(r))
+                    flush_para()
+            table.clear()
+            table_locs.clear()
+
+    for number, lines in enumerate(pages, 1):
+        if not lines:
+            continue
+        page_right = max(x.right for x in lines)
+        page_left = min(x.left for x in lines)
+        for i, x in enumerate(lines):
+            loc = f"p. {number}"
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            is_row = len(x.cells) >= 2 and (
+                (nxt is not None and len(nxt.cells) == len(x.cells))
+                or (table and len(table[-1]) == len(x.cells))
+            )
+            if is_row:
+                flush_para()
+                table.append([c.replace("|", "\\|") for c in x.cells])
+                table_locs.append(loc)
+                prev = None
+                continue
+            flush_table()
+            lv = level.get(round(x.size), 0) if len(x.text) <= 120 else 0
+            if lv:
+                flush_para()
+                out.mark(loc)
+                out.heading(lv, x.text)
+                prev = None
+                continue
+            cont = False
+            if para and prev is not None:
+                same = abs(x.size - prev.size) <= 0.15 * max(prev.size, 1)
+                full = prev.right >= page_left + 0.8 * (page_right - page_left)
+                # baseline to baseline: a wrapped line is ~1.2-1.5 em below, a new paragraph 2+ em
+                pitch = prev.baseline - x.baseline
+                new_page = prev_page != number
+                # A list whose bullets are drawn, not text: each item starts with a capital after a line
+                # that ends without a comma or an open clause; a wrapped sentence goes on mid-phrase.
+                item = x.text[:1].isupper() and prev.text[-1:] not in ",;:-–—(/&" and not CJK.match(x.text[:1])
+                # ...but a line ending on "the", "by", "when" was cut mid-sentence before a name
+                item = item and prev.text.rsplit(" ", 1)[-1].lower() not in _wrap_words()
+                if same and full and not item and not ENUM.match(x.text) and (new_page or 0 < pitch < 1.8 * max(x.size, 1)):
+                    cont = True
+            if not cont:
+                flush_para()
+                out.mark(loc)
+            para.append(x.text)
+            prev, prev_page = x, number
+    flush_para()
+    flush_table()
+    return out.result()
