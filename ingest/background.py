@@ -8,6 +8,11 @@ kept in the index metadata. The verdict scores a question's best similarity in t
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
 import numpy as np
 
 
@@ -21,14 +26,37 @@ def questions() -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
-def vectors(embedder) -> np.ndarray:
+def vectors(embedder, cache_dir: Path | None = None) -> np.ndarray:
     """The off-topic questions embedded as questions, unit length (kept beside each generation: the
-    verdict also asks how near a question comes to the nearest of them)."""
+    verdict also asks how near a question comes to the nearest of them). They depend on the question
+    list and the embedder only, so `cache_dir` keeps them once per machine instead of ~2 s per ingest."""
     qs = questions()
     if not qs:
         return np.zeros((0, 0), dtype=np.float32)
+    path = None
+    if cache_dir is not None:
+        from assistant.index.embedder import spec_name
+
+        key = hashlib.sha1(("\n".join(qs) + "\0" + spec_name(embedder)).encode()).hexdigest()[:16]
+        path = Path(cache_dir) / f"offtopic-{key}.npy"
+        try:
+            cached = np.load(path)
+            if cached.shape[0] == len(qs):
+                return cached
+        except (OSError, ValueError):
+            pass  # missing or damaged: embed again
     vecs = np.asarray([embedder.embed_query(q) for q in qs], dtype=np.float32)
-    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+            with os.fdopen(fd, "wb") as fh:
+                np.save(fh, vecs)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # an unwritable cache only costs time
+    return vecs
 
 
 def stats(vecs: np.ndarray, matrix: np.ndarray) -> dict[str, list[float]]:

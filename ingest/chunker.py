@@ -302,7 +302,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
     return chunks
 
 
-LIST_MARK = re.compile(r"^(?:[-*+•]\s+|\d{1,3}[.)]\s+)")
+LIST_MARK = re.compile(rf"{BULLET.pattern}|^\s*\d{{1,3}}[.)]\s+")  # a bullet, or Markdown's "1. " / "1) "
 
 
 def index_text(chunk: Chunk) -> str:

@@ -265,7 +265,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         store_started = time.perf_counter()
         store.write_chunks(gen_dir, chunks)
         np.save(gen_dir / "vectors.npy", matrix)
-        offtopic = background.vectors(embedder)
+        offtopic = background.vectors(embedder, settings.cache_dir)
         np.save(gen_dir / "offtopic.npy", offtopic)
         chroma_started = time.perf_counter()
         collection = store.collection(settings, generation, create=True)

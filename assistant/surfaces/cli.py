@@ -286,28 +286,11 @@ def cmd_bench(args) -> int:
 
 
 def _bench_documents(args) -> int:
-    """`bench --documents N`: build N mixed-format documents, time cold, unchanged and one-changed ingest."""
-    import json
-    import tempfile
-    from pathlib import Path
-
-    from bench.documents import measure
+    from bench.documents import main
 
     if args.documents < 10:
         raise UsageError(f"--documents takes 10 or more, got {args.documents}")
-    work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="whosejob-docs-"))
-    work.mkdir(parents=True, exist_ok=True)
-    result = measure(work, Path(tempfile.mkdtemp(prefix="whosejob-home-")), count=args.documents)
-    (work / "documents-bench.json").write_text(json.dumps(result, indent=1))
-    if args.json:
-        print(json.dumps(result))
-    else:
-        formats = ", ".join(f"{n} {k}" for k, n in sorted(result["formats"].items()))
-        print(f"{result['documents']} documents ({formats}), about {result['pages']} pages, {result['chunks']} chunks")
-        print(f"cold ingest {result['cold_seconds']} s (read+convert {result['read_seconds']} s, "
-              f"embed {result['embed_seconds']} s; target <= {result['target_seconds']} s)")
-        print(f"again, nothing changed {result['unchanged_seconds']} s; one file changed {result['one_changed_seconds']} s")
-    return 0
+    return main(count=args.documents, out=args.out, as_json=args.json)
 
 
 COMMANDS = {

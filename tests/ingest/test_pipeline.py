@@ -80,3 +80,14 @@ def test_offtopic_questions_are_kept_beside_the_generation(cfg):
     far = store.offtopic_similarity(emb.embed_query("新聞稿和危機公關歸誰管?"))
     assert near > 0.7 and far < near - 0.2  # an everyday question has a near twin in the list; a duty has none
     assert store.offtopic_similarity(None) is None
+    # embedded once per machine: the next ingest reads them from the cache instead of embedding 450 again
+    from ingest import background
+
+    class Refuses:
+        name = emb.name
+
+        def embed_query(self, text):
+            raise AssertionError("embedded again")
+
+    again = background.vectors(Refuses(), cfg.cache_dir)
+    assert list(cfg.cache_dir.glob("offtopic-*.npy")) and (again == store.offtopic).all()
