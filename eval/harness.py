@@ -12,7 +12,6 @@ from assistant.errors import EvalCasesError
 from assistant.models import Answer
 from assistant.settings import Settings
 from assistant.verdict.taxonomy import Taxonomy
-from ingest.units import resolve
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
 KINDS = ("direct", "depends", "trap", "out_of_scope")
@@ -60,7 +59,7 @@ def load_cases(path: Path, taxonomy: Taxonomy) -> list[Case]:
             raise EvalCasesError(f"{path}:{n}: 'departments' must be a list of labels")
         canonical, unknown = [], []
         for label in labels:
-            c = resolve(str(label), taxonomy) if taxonomy.derived else taxonomy.canonical(str(label))
+            c = taxonomy.resolve(str(label)) if taxonomy.derived else taxonomy.canonical(str(label))
             (canonical if c else unknown).append(c or str(label))
         if taxonomy.derived:
             # Derived departments: a name the documents use that discovery missed stays as written

@@ -184,7 +184,10 @@ def _front_matter_end(text: str, spans: list[tuple[int, int]]) -> int:
 
 def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
     """Chunks of one file; `text` is the decoded file (LF line ends) that offsets refer to."""
-    st = _State()
+    # A file named after a unit (sig-compliance.md, 人力资源部.md) is that unit's page, unless its
+    # first heading names another one.
+    stem = re.sub(r"[-_]+", " ", source.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip()
+    st = _State(page_owner=taxonomy.resolve(stem) if stem else None)
     chunks: list[Chunk] = []
     line_starts = [a for a, _ in _spans(text)]
 
@@ -235,7 +238,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                 # Markdown nests: the section path is the heading stack, and its owner the deepest
                 # heading that names a unit, else the unit the page (its first heading) is about.
                 level = len(md.group(1))
-                if not st.headings and st.page_owner is None and not chunks:
+                if not st.headings and not chunks and heading_owner:
                     st.page_owner = heading_owner
                 st.headings = [h for h in st.headings if h[0] < level] + [(level, title, heading_owner)]
                 st.section = " › ".join(h[1] for h in st.headings)
@@ -273,7 +276,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                 owner = inner  # "運營手段" under 2.4產品運營 is still 產品運營's duty
             if owner and lead:
                 line_owner = owner
-            owner = owner or line_owner or st.context_owner or st.sub_owner or st.section_owner or _first(mentions)
+            owner = (owner or line_owner or st.context_owner or st.sub_owner or st.section_owner or st.page_owner
+                     or _first(mentions))
             if is_instruction(sentence):
                 owner = None  # a planted instruction stays quotable but never votes for a department
             named = tuple(dict.fromkeys([label for label, _ in mentions] + ([owner] if owner else [])))

@@ -253,7 +253,7 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
            company: str | None = None) -> list:
     """The chunks of one table: a row each, quoting one cell, owned as the table's kind says.
 
-    Unit names are matched to the taxonomy (`taxonomy.canonical`): a unit it does not know cannot vote.
+    Unit names are matched to the taxonomy (`taxonomy.resolve`): a unit it does not know cannot vote.
     `fallback` (the heading's owner) owns rows of a plain table that name no unit themselves."""
     import hashlib
 
@@ -261,7 +261,8 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
     from assistant.verdict.guard import is_instruction
 
     def unit(name: str | None) -> str | None:
-        return taxonomy.canonical(name) if name else None
+        # as the cell writes it: "Team CRM" is the unit the documents' headings call "CRM"
+        return taxonomy.resolve(name) if name else None
 
     out = []
     for r in rows(text, table):

@@ -19,6 +19,7 @@ import yaml
 
 from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy
+from assistant.verdict.taxonomy import name_key as key
 
 from . import tables
 
@@ -26,7 +27,7 @@ HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)]?|[\u3220-\u3229①-⑳])\s*")
 PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
 LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
-MARKUP = re.compile(r"<[^>]+>|[*_`~]+")
+MARKUP = re.compile(r"<[^>]+>|[*`~]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")  # "SIG-Security_facility" keeps its "_"
 CJK = re.compile(r"[\u3400-\u9fff]")
 TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 OWNER_HEADER = re.compile(
@@ -60,13 +61,6 @@ class Unit:
     aliases: list[str] = field(default_factory=list)
     source: str = ""
     how: str = ""  # title | heading | sentence | table
-
-
-def key(name: str) -> str:
-    """Matching key of a unit name: case, width, script, '&'/'and', "the"/"team"/"sig" and punctuation folded."""
-    k = fold(name).replace("&", " and ")
-    k = re.sub(r"\b(the|team|teams|sig|group)\b", " ", k)
-    return re.sub(r"[\W_]+", "", k)
 
 
 def _plain(text: str) -> str:
@@ -122,6 +116,10 @@ def _name(title: str) -> tuple[str, list[str]] | None:
     if not text or len(text) > 40 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
         return None
     if _words("not_unit_titles").search(text) or _only_generic(text) or VERB.search(text):
+        return None
+    # "Etherpad of DB SIG", "Members of the Security Team": a thing of a unit, not one ("Office of the CTO" is)
+    of = re.match(r"(.+?)\s+of\s+\S", text, re.I)
+    if of and not _has_unit_word(of.group(1)):
         return None
     return text, aliases
 
@@ -264,6 +262,10 @@ def find_units(sources) -> list[Unit]:
             name, aliases = named
             first = _first_sentence(next((b for lv, h, b in secs if h == title), []))
             aliases += [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in _aliases_in(m.group(1))]
+            # A first line that is only "NAME (ALIAS)", one of them the page's name: 「合规SIG(SIG-compliance)」
+            both = re.fullmatch(r"\s*([^()（）]{2,30}?)\s*[（(]([^()（）]{2,30})[)）]\s*", _plain(first))
+            if both and key(name) in (key(both.group(1)), key(both.group(2))):
+                aliases += [n for n in both.groups() if key(n) != key(name) and _name(n)]
             # The file name is another name for the page's unit (sig-QA.md, 人力资源部.md), unless it is
             # a single lower-case word (data.md), which would match the common word everywhere.
             if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
@@ -403,18 +405,6 @@ def taxonomy_of(corpus: Path) -> Taxonomy:
     from ingest import files
 
     return for_corpus(corpus) or discover([files.read(p, corpus) for p in files.find(corpus)])
-
-
-def resolve(name: str, taxonomy: Taxonomy) -> str | None:
-    """A department name as someone wrote it ("Team Replay", "sig-QA") to a label of `taxonomy`."""
-    label = taxonomy.canonical(name)
-    if label:
-        return label
-    k = key(name)
-    for d in taxonomy:
-        if any(key(n) == k for n in (d.label, *d.aliases)):
-            return d.label
-    return None
 
 
 def suggest_yaml(taxonomy: Taxonomy) -> str:

@@ -14,6 +14,13 @@ TAXONOMY_FILE = "taxonomy.yaml"
 UNIT = re.compile(r"(部|部門|辦公室|中心|department|dept|office)$")
 
 
+def name_key(name: str) -> str:
+    """Matching key of a unit name: case, width, script, '&'/'and', "the"/"team"/"sig" and punctuation folded."""
+    k = fold(name).replace("&", " and ")
+    k = re.sub(r"\b(the|team|teams|sig|group)\b", " ", k)
+    return re.sub(r"[\W_]+", "", k)
+
+
 @dataclass(frozen=True)
 class Department:
     label: str  # canonical, Traditional Chinese
@@ -84,6 +91,15 @@ class Taxonomy:
     def canonical(self, name: str) -> str | None:
         """The canonical label for a label or alias in any script, or None when unknown."""
         return self._by_key.get(fold(name).strip())
+
+    def resolve(self, name: str) -> str | None:
+        """A unit name as someone wrote it ("Team Replay", "sig-QA") to a label: `canonical`, else the label
+        or alias with the same `name_key`."""
+        label = self.canonical(name)
+        if label:
+            return label
+        k = name_key(name)
+        return next((d.label for d in self if k and any(name_key(n) == k for n in (d.label, *d.aliases))), None)
 
     def ancestors(self, label: str) -> list[str]:
         """Parents of `label`, nearest first."""
