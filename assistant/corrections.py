@@ -333,7 +333,10 @@ def topic(text: str, store) -> str:
     if script(text) == "en" and terms:
         out = fold(" ".join(terms))
     else:
-        words = [w for w in store.keyword.content_words(text) if not (w.isascii() and w.lower() in EN_FRAME)]
+        from assistant.index.keyword import stem
+
+        frame = {stem(w) for w in EN_FRAME}  # content words come stemmed ("responsible" -> "respons")
+        words = [w for w in store.keyword.content_words(text) if not (w.isascii() and w.lower() in frame)]
         out = fold(" ".join([*words, *terms])).strip() or fold(text)
     with _memo_lock:
         if len(_topics) > MEMO_MAX:

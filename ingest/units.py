@@ -160,6 +160,7 @@ def _first_sentence(body: list[str]) -> str:
 
 
 # "Each team owns …" names no team.
+DETERMINERS_ZH = "该該本各此其这這那每"  # 「该组」「各车间」 point back at a unit or at all of them
 DETERMINERS = {"each", "every", "all", "any", "our", "your", "this", "that", "which", "some", "other", "one",
                "another", "no", "small", "product", "engineering", "a", "an", "my", "their", "his", "her", "its"}
 SMALL_WORDS = {"and", "of", "the", "for", "&", "to", "in", "on"}
@@ -296,7 +297,8 @@ def find_units(sources) -> list[Unit]:
             named = _name(name)
             # An owner cell names a team ("Team CDP", "Security Committee") or a known unit; a person's
             # name ("Kendal", "@someone") in an owner column is not a unit.
-            if named and (team or _has_unit_word(name) or _is_cjk_unit(name) or key(name) in by_alias):
+            # 「各部门」 ("every department") in an owner cell points at all units, not at one
+            if named and name[0] not in DETERMINERS_ZH and (team or _has_unit_word(name) or _is_cjk_unit(name) or key(name) in by_alias):
                 add(named[0], [], src.name, "table")
         for m in SENTENCE_UNIT_EN.finditer(text):
             if _name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
@@ -305,7 +307,7 @@ def find_units(sources) -> list[Unit]:
             name = ZH_BEFORE_NAME.split(NUMBERING.sub("", m.group(1)))[-1]
             # 「该组」「各车间」 point back at a unit; 「质量管理部计量室」 is a known unit's part.
             known = any(k in key(name) for k in by_alias if len(k) >= 2)
-            if _is_cjk_unit(name) and _name(name) and name[0] not in "该該本各此其这這那每" and not known:
+            if _is_cjk_unit(name) and _name(name) and name[0] not in DETERMINERS_ZH and not known:
                 add(name, [], src.name, "sentence")
 
     _parents_from_text(units, by_alias, sources)

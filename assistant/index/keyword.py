@@ -7,6 +7,7 @@ import marshal
 import re
 import tempfile
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ STOPWORDS = {
     w for w in (line.strip() for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()) if w and not w.startswith("#")
 }
 _PUNCT = re.compile(r"^[\W_]+$")
+_ENGLISH = re.compile(r"^[a-z][a-z'-]*$")  # a lower-cased English word (what jieba gives for one)
 _lock = threading.Lock()
 _ready: set[str] = set()
 _tokenizers: dict[tuple[str, ...], object] = {}  # vocabulary -> its jieba Tokenizer (a handful per process)
@@ -84,14 +86,29 @@ def _jieba(extra_words: tuple[str, ...] = ()):
 _CJK_RUN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
+@lru_cache(maxsize=1)
+def _stemmer():
+    """Snowball's English stemmer (PyStemmer, a C extension: 2 ms to load, well under a µs a word)."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
 def words(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
-    """Search-mode jieba tokens of the Simplified-folded text, minus stopwords and punctuation."""
+    """Search-mode jieba tokens of the Simplified-folded text, minus stopwords and punctuation; English
+    words stemmed, so "sponsors" finds "sponsorship" and "meetups" finds "meetup" (measured on
+    leave-one-corpus-out dev: 0.737 -> 0.747, most on the English handbook)."""
     out = []
     for tok in _jieba(vocabulary).cut_for_search(fold_simplified(text)):
         tok = tok.strip()
         if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
-            out.append(tok)
+            out.append(_stemmer().stemWord(tok) if _ENGLISH.match(tok) else tok)
     return out
+
+
+def stem(word: str) -> str:
+    """An English word as `words` indexes it."""
+    return _stemmer().stemWord(word) if _ENGLISH.match(word) else word
 
 
 def tokenize(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
@@ -195,6 +212,7 @@ class KeywordIndex:
         if not content:
             return 0.0
         vocab = self.bm25.vocab_dict if self.ids else {}
+        glossed = glossed | {stem(g) for g in glossed if g.isascii()}  # the glossary's words, as indexed
 
         def covered(w: str) -> float:
             if w in vocab or w in glossed or any(w in g for g in glossed if not g.isascii()):

@@ -59,3 +59,15 @@ def test_one_corpus_vocabulary_does_not_change_how_another_is_cut():
     assert "信息技术部" in keyword.words(text, ("信息技术部",))
     assert keyword.words(text) == plain  # the unit name stays with its own corpus's tokenizer
     assert keyword.words(text, ("技术部门",)) == plain
+
+
+def test_english_words_match_across_inflections():
+    """"Who sponsors meetups?" finds "We sponsor a meetup"; Chinese tokens and stopwords are untouched."""
+    assert keyword.words("Who Sponsors the meetups?") == ["sponsor", "meetup"]
+    assert keyword.stem("recordings") == keyword.stem("recording") == "record"
+    assert "市场部" in keyword.words("市场部负责品牌推广")
+    index = keyword.KeywordIndex.build(
+        ["a", "b"], ["We sponsor a local meetup every quarter.", "Invoices are paid on Fridays."], ()
+    )
+    assert [cid for cid, _ in index.search("Who sponsors developer meetups?", 2)] == ["a"]
+    assert index.coverage("sponsoring meetups") == 1.0

@@ -95,3 +95,11 @@ def test_a_thing_of_a_unit_is_not_a_unit(tmp_path):
     labels = {d.label for d in units.discover(_sources(tmp_path))}
     assert "DB SIG" in labels and "Office of the CTO" in labels
     assert not any(label.startswith("Etherpad") for label in labels)
+
+
+def test_every_department_in_an_owner_cell_is_no_unit(tmp_path):
+    (tmp_path / "总经办.md").write_text(
+        "# 总经办\n\n| 事项 | 负责部门 |\n|---|---|\n| 年度预算编制 | 各部门 |\n| 印章管理 | 秘书科 |\n", encoding="utf-8"
+    )
+    labels = {d.label for d in units.discover(_sources(tmp_path))}
+    assert "秘书科" in labels and "各部门" not in labels
