@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass
@@ -32,6 +33,15 @@ def default_cases_path() -> Path:
     return Path(__file__).resolve().parent / "cases.jsonl"
 
 
+def _label(name: str, taxonomy) -> str | None:
+    """A case's department as the taxonomy knows it. A name written with its abbreviation in one string,
+    "People Operations (People Ops)" / 「人力资源部（HR）」, is either of the two."""
+    find = taxonomy.resolve if taxonomy.derived else taxonomy.canonical
+    found = find(name)
+    both = None if found else re.fullmatch(r"\s*(.+?)\s*[（(]([^()（）]+)[)）]\s*", name)
+    return found or (both and (find(both.group(1)) or find(both.group(2))))
+
+
 def load_cases(path: Path, taxonomy: Taxonomy) -> list[Case]:
     """Parse a JSONL case file; every problem is reported with its line number."""
     try:
@@ -59,7 +69,7 @@ def load_cases(path: Path, taxonomy: Taxonomy) -> list[Case]:
             raise EvalCasesError(f"{path}:{n}: 'departments' must be a list of labels")
         canonical, unknown = [], []
         for label in labels:
-            c = taxonomy.resolve(str(label)) if taxonomy.derived else taxonomy.canonical(str(label))
+            c = _label(str(label), taxonomy)
             (canonical if c else unknown).append(c or str(label))
         if taxonomy.derived:
             # Derived departments: a name the documents use that discovery missed stays as written

@@ -58,6 +58,22 @@ def test_aliases_in_case_files_are_normalised(tmp_path):
     assert load_cases(p, TAX)[0].departments == ("公關部", "品牌部")
 
 
+def test_a_name_written_with_its_abbreviation_is_either(tmp_path):
+    """Case writers put "People Operations (People Ops)" in one string: graded as the unit, not as unknown."""
+    from assistant.verdict.taxonomy import Department, Taxonomy
+
+    derived = Taxonomy({"People Operations": Department("People Operations", None, "People Operations", ("People Ops",))},
+                       derived=True)
+    p = tmp_path / "c.jsonl"
+    rows = [{"id": "a", "question": "x", "departments": ["People Operations (People Ops)"]},
+            {"id": "b", "question": "y", "departments": ["公关部（PR）"]}]
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    assert load_cases(p, derived)[0].departments == ("People Operations",)
+    q = tmp_path / "d.jsonl"
+    q.write_text(json.dumps(rows[1], ensure_ascii=False))
+    assert load_cases(q, TAX)[0].departments == ("公關部",)
+
+
 def test_calibration_error():
     assert calibration_error([(0.9, True)] * 9 + [(0.9, False)]) == pytest.approx(0.0)
     assert calibration_error([(0.9, False)] * 10) == pytest.approx(0.9)
