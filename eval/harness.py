@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 from assistant.errors import EvalCasesError
 from assistant.models import Answer
 from assistant.settings import Settings
-from assistant.verdict.taxonomy import Taxonomy
+from assistant.verdict.taxonomy import Taxonomy, name_and_alias
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
 KINDS = ("direct", "depends", "trap", "out_of_scope")
@@ -37,9 +36,8 @@ def _label(name: str, taxonomy) -> str | None:
     """A case's department as the taxonomy knows it. A name written with its abbreviation in one string,
     "People Operations (People Ops)" / 「人力资源部（HR）」, is either of the two."""
     find = taxonomy.resolve if taxonomy.derived else taxonomy.canonical
-    found = find(name)
-    both = None if found else re.fullmatch(r"\s*(.+?)\s*[（(]([^()（）]+)[)）]\s*", name)
-    return found or (both and (find(both.group(1)) or find(both.group(2))))
+    both = name_and_alias(name)
+    return find(name) or (both and (find(both[0]) or find(both[1]))) or None
 
 
 def load_cases(path: Path, taxonomy: Taxonomy) -> list[Case]:

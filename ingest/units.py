@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from assistant.text import fold
-from assistant.verdict.taxonomy import Department, Taxonomy
+from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
 from . import tables
@@ -264,9 +264,9 @@ def find_units(sources) -> list[Unit]:
             first = _first_sentence(next((b for lv, h, b in secs if h == title), []))
             aliases += [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in _aliases_in(m.group(1))]
             # A first line that is only "NAME (ALIAS)", one of them the page's name: 「合规SIG(SIG-compliance)」
-            both = re.fullmatch(r"\s*([^()（）]{2,30}?)\s*[（(]([^()（）]{2,30})[)）]\s*", _plain(first))
-            if both and key(name) in (key(both.group(1)), key(both.group(2))):
-                aliases += [n for n in both.groups() if key(n) != key(name) and _name(n)]
+            both = name_and_alias(_plain(first))
+            if both and key(name) in map(key, both):
+                aliases += [n for n in both if key(n) != key(name) and _name(n)]
             # The file name is another name for the page's unit (sig-QA.md, 人力资源部.md), unless it is
             # a single lower-case word (data.md), which would match the common word everywhere.
             if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):

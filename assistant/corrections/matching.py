@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -62,9 +63,7 @@ def topic(text: str, store) -> str:
     if script(text) == "en" and terms:
         out = fold(" ".join(terms))
     else:
-        from assistant.index.keyword import stem
-
-        frame = {stem(w) for w in EN_FRAME}  # content words come stemmed ("responsible" -> "respons")
+        frame = _frame_stems()
         words = [w for w in store.keyword.content_words(text) if not (w.isascii() and w.lower() in frame)]
         out = fold(" ".join([*words, *terms])).strip() or fold(text)
     with _memo_lock:
@@ -72,6 +71,14 @@ def topic(text: str, store) -> str:
             _topics.clear()
         _topics[key] = out
     return out
+
+
+@lru_cache(maxsize=1)
+def _frame_stems() -> frozenset[str]:
+    """EN_FRAME as the keyword index has the words: content words come stemmed ("responsible" -> "respons")."""
+    from assistant.index.keyword import stem
+
+    return frozenset(stem(w) for w in EN_FRAME)
 
 
 def _grams(text: str) -> set[str]:

@@ -102,7 +102,7 @@ def words(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
     for tok in _jieba(vocabulary).cut_for_search(fold_simplified(text)):
         tok = tok.strip()
         if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
-            out.append(_stemmer().stemWord(tok) if _ENGLISH.match(tok) else tok)
+            out.append(stem(tok))
     return out
 
 

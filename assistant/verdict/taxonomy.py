@@ -21,6 +21,13 @@ def name_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", k)
 
 
+def name_and_alias(text: str) -> tuple[str, str] | None:
+    """("People Operations", "People Ops") from "People Operations (People Ops)" / 「人力资源部（HR）」; None
+    for anything else."""
+    both = re.fullmatch(r"\s*([^()（）]{2,30}?)\s*[（(]([^()（）]{2,30})[)）]\s*", text)
+    return (both.group(1), both.group(2)) if both else None
+
+
 @dataclass(frozen=True)
 class Department:
     label: str  # canonical, Traditional Chinese
@@ -43,6 +50,7 @@ class Taxonomy:
         self.derived = derived
         self._cased: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
+        self._by_name_key: dict[str, str] = {}  # name_key of every label and alias -> label (for `resolve`)
         for dep in departments.values():
             for name in (dep.label, *dep.aliases):
                 key = fold(name).strip()
@@ -98,8 +106,12 @@ class Taxonomy:
         label = self.canonical(name)
         if label:
             return label
-        k = name_key(name)
-        return next((d.label for d in self if k and any(name_key(n) == k for n in (d.label, *d.aliases))), None)
+        if not self._by_name_key:  # built on first use: only ingest and the eval resolve written names
+            for dep in self:
+                for n in (dep.label, *dep.aliases):
+                    self._by_name_key.setdefault(name_key(n), dep.label)
+            self._by_name_key.pop("", None)
+        return self._by_name_key.get(name_key(name))
 
     def ancestors(self, label: str) -> list[str]:
         """Parents of `label`, nearest first."""
