@@ -14,6 +14,7 @@ from assistant.text import clean, family, in_script, script
 from assistant.verdict.verdict import HEDGE, decide
 
 QUOTE_LIMIT = 3  # citations for the verdict itself
+FOREIGN_BELOW = 0.2  # the share of passages in the question's language under which it counts as foreign
 POOL = 16  # chunks the verdict's ranker looks at (the first k of them are the evidence that is cited)
 # A short question that leans on the previous one: 「那在VR科技公司呢?」, "what about company C?"
 FOLLOW_UP = re.compile(
@@ -74,7 +75,8 @@ def answer(
     pool = search(store, embedder, query, max(k, POOL), fusion, vector) if text else []
     hits = pool[:k]
     coverage = store.keyword.coverage(query.text, query.glossed)
-    cross = (lang == "en") == store.chinese  # a question in another language than the sources
+    # A question in another language than (nearly all of) the sources shares few words with them.
+    cross = (1.0 - store.chinese_share if lang == "en" else store.chinese_share) < FOREIGN_BELOW
     yardstick = (store.meta.get("background") or {}).get(family(lang))
     verdict = decide(
         query, hits, taxonomy, mentioned, coverage, about_department, cross=cross, abstain=abstain,

@@ -69,10 +69,17 @@ def script(text: str) -> str:
     return "zh-Hans" if simp > trad else "zh-Hant"
 
 
-def mostly_chinese(texts) -> bool:
-    """Are these sources mostly Chinese? (A question in the other language shares few words with them.)"""
-    sample = "".join(list(texts)[:2000])
-    return sum("\u3400" <= ch <= "\u9fff" for ch in sample) >= sum(ch.isascii() and ch.isalpha() for ch in sample) / 3
+def is_chinese(text: str) -> bool:
+    """Is this passage written in Chinese? (Code, names and URLs in it are Latin letters: a third of them
+    against every Chinese character.)"""
+    return sum("\u3400" <= ch <= "\u9fff" for ch in text) >= sum(ch.isascii() and ch.isalpha() for ch in text) / 3
+
+
+def chinese_share(texts) -> float:
+    """The share of these passages (the first 2000) that are Chinese: a corpus can be both (READMEs in
+    English and Chinese), so a question is in a foreign language only if few of its passages share it."""
+    sample = list(texts)[:2000]
+    return sum(map(is_chinese, sample)) / len(sample) if sample else 0.0
 
 
 def family(lang: str) -> str:

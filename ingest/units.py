@@ -117,6 +117,9 @@ def _name(title: str) -> tuple[str, list[str]] | None:
         return None
     if _words("not_unit_titles").search(text) or _only_generic(text) or VERB.search(text):
         return None
+    # "Team 1-1s" is a meeting: past its unit words a name has a word of letters
+    if not CJK.search(text) and not re.search(r"(?<![0-9])[A-Za-z]", _words("unit_words_en").sub(" ", text)):
+        return None
     # "Etherpad of DB SIG", "Members of the Security Team": a thing of a unit, not one ("Office of the CTO" is)
     of = re.match(r"(.+?)\s+of\s+\S", text, re.I)
     if of and not _has_unit_word(of.group(1)):
@@ -180,7 +183,8 @@ def _does_work(name: str, aliases: list[str], sentence: str) -> bool:
     low = re.sub(r"^(the|our)\s+", "", sentence.lower())
     first = name.split()[0].lower()
     heads = [n.lower() for n in (name, *aliases)] + ([first] if len(first) >= 3 else [])
-    return any(re.match(rf"{re.escape(h)}(?![a-z])", low) for h in heads)
+    qualified = _words("qualifiers_after_name").pattern
+    return any(re.match(rf"{re.escape(h)}(?![a-z])(?!\s+(?:{qualified}))", low) for h in heads)
 
 
 def _table_units(lines: list[str]) -> list[tuple[str, bool]]:

@@ -116,3 +116,24 @@ def test_an_organisations_own_documents_that_split_the_work_name_both_units(tmp_
     assert {side.department for side in ans.depends} == {"IT Helpdesk", "Security"}
     assert all(side.context == "" for side in ans.depends)
     assert ans.answer.startswith("The sources give this to more than one unit:") and "usually" not in ans.answer
+
+
+def test_a_question_in_either_language_of_a_bilingual_corpus_is_not_foreign(tmp_path):
+    """A third of the passages Chinese: a Chinese question shares words with them, so its word coverage
+    counts (it was read as a foreign-language question and its coverage thrown away)."""
+    from assistant import settings as settings_mod
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kernel.md").write_text(
+        "# Kernel SIG\n\nThe Kernel SIG maintains the kernel packages and reviews kernel patches.\n", encoding="utf-8")
+    (docs / "infra.md").write_text(
+        "# Infra SIG\n\nThe Infra SIG runs the build servers, the mirrors and the CI pipelines.\n", encoding="utf-8")
+    (docs / "docs-sig.md").write_text(
+        "# Docs SIG\n\n文档SIG负责社区官网文档的编写、翻译和错别字修正。\n", encoding="utf-8")
+    s = settings_mod.load(environ={}, home=tmp_path / "home", corpus=docs)
+    zh = answer("官网文档有错别字，找谁修正？", settings=s, abstain=False)
+    en = answer("Who runs the build servers?", settings=s, abstain=False)
+    assert zh.signals["cross"] == 0.0 and zh.signals["coverage_same"] > 0
+    assert en.signals["cross"] == 0.0
+    assert zh.department == "Docs SIG"

@@ -31,3 +31,14 @@ def test_clean_drops_controls_and_lone_surrogates():
     assert "\ud800" not in clean("x\ud800y")
     assert not has_content("?!…🙂")
     assert has_content("PR")
+
+
+def test_chinese_share_counts_passages_not_letters():
+    """A bilingual corpus (READMEs in both languages, code in the Chinese ones) is partly Chinese."""
+    from assistant.text import chinese_share, is_chinese
+
+    assert is_chinese("运维SIG负责 A-Ops 和 gala-gopher 的维护")
+    assert not is_chinese("The Ops SIG maintains A-Ops and gala-gopher.")
+    passages = ["负责内核的维护", "The Kernel SIG maintains the kernel.", "Build tooling lives in the CI SIG."]
+    assert chinese_share(passages) == 1 / 3
+    assert chinese_share([]) == 0.0

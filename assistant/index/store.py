@@ -281,11 +281,11 @@ class Store:
         return tuple(sorted({c.company for c in self.chunks.values() if c.company}))
 
     @cached_property
-    def chinese(self) -> bool:
-        """Are the sources mostly Chinese? (A question in the other language shares few words with them.)"""
-        from assistant.text import mostly_chinese
+    def chinese_share(self) -> float:
+        """The share of the sources' passages written in Chinese."""
+        from assistant.text import chinese_share
 
-        return mostly_chinese(c.text for c in self.chunks.values())
+        return chinese_share(c.text for c in self.chunks.values())
 
     @cached_property
     def taxonomy(self):

@@ -21,7 +21,7 @@ from assistant.settings import Settings
 from assistant.settings import load as load_settings
 from assistant.surfaces import webreview, webview
 from assistant.surfaces.feedback import record
-from assistant.text import clean, mostly_chinese, script
+from assistant.text import clean, is_chinese, script
 from assistant.verdict.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def example_questions(taxonomy: Taxonomy, chunks) -> list[str]:
         text = c.text.strip("-*• ").rstrip("。.;；,，:：")
         if c.owner and c.owner not in seen and 6 <= len(text) <= 40 and c.owner not in text:
             seen.add(c.owner)
-            out.append(f"{text}——归谁管?" if mostly_chinese([text]) else f"Who handles: {text}?")
+            out.append(f"{text}——归谁管?" if is_chinese(text) else f"Who handles: {text}?")
         if len(out) >= 6:
             break
     return out

@@ -103,3 +103,18 @@ def test_every_department_in_an_owner_cell_is_no_unit(tmp_path):
     )
     labels = {d.label for d in units.discover(_sources(tmp_path))}
     assert "秘书科" in labels and "各部门" not in labels
+
+
+def test_a_heading_about_people_or_a_meeting_is_not_a_unit(tmp_path):
+    """"## Customers" whose first line is "Customers who are forecasted …" is about customers, and
+    "## Team 1-1s" is a meeting; "### Tier 1 Support" under which "Tier 1 handles …" is a unit."""
+    (tmp_path / "onboarding.md").write_text(
+        "# Onboarding\n\nThe Onboarding team gets new customers set up.\n\n"
+        "## Customers\n\nCustomers who are forecasted a first bill of $500 or more.\n\n"
+        "## Team 1-1s\n\nOn a monthly basis the lead does 1-1s with every new joiner.\n\n"
+        "### Tier 1 Support\n\nTier 1 handles password resets and login trouble.\n",
+        encoding="utf-8",
+    )
+    labels = {d.label for d in units.discover(_sources(tmp_path))}
+    assert {"Onboarding", "Tier 1 Support"} <= labels
+    assert "Customers" not in labels and "Team 1-1s" not in labels
