@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from assistant.errors import CorpusError, IngestBusy
-from assistant.index import store
+from assistant.index import chroma, store
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
@@ -212,7 +212,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         if current and current.get("fingerprint") == fingerprint and not force:
             gen_dir = store.generation_dir(settings, current["generation"])
             # With a server, "up to date" also means the server still holds it (an unreachable one exits 3).
-            on_server = not settings.chroma_url or (store.server_current(settings) or {}).get("generation") == current["generation"]
+            on_server = not settings.chroma_url or (chroma.server_current(settings) or {}).get("generation") == current["generation"]
             if (gen_dir / "chunks.jsonl").exists() and on_server:
                 return Report(len(sources), current.get("chunks", 0), 0, 0, 0, current.get("chunks", 0), 0,
                               time.perf_counter() - started, 0.0, 0.0, current["generation"], False,
@@ -268,7 +268,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         offtopic = background.vectors(embedder, settings.cache_dir)
         np.save(gen_dir / "offtopic.npy", offtopic)
         chroma_started = time.perf_counter()
-        collection = store.collection(settings, generation, create=True)
+        collection = chroma.collection(settings, generation, create=True)
         step = max(1, min(5000, collection._client.get_max_batch_size()))
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
@@ -300,7 +300,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
         if settings.chroma_url:  # readers elsewhere find the generation (and rebuild BM25) from this
-            store.publish(settings, {k: v for k, v in meta.items() if k != "files"} | {"vocabulary": list(vocabulary)})
+            chroma.publish(settings, {k: v for k, v in meta.items() if k != "files"} | {"vocabulary": list(vocabulary)})
         store.write_current(settings, meta)
         # Keep the previous generation for readers that opened it a moment ago.
         store.prune(settings, keep={generation} | ({current["generation"]} if current else set()))

@@ -25,124 +25,26 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
-from assistant.errors import IndexMismatch, IndexMissing, StoreUnavailable
+from assistant.errors import IndexMismatch, IndexMissing
+from assistant.index.chroma import (
+    COLLECTION_PREFIX,
+    client,
+    collection,
+    failed,
+    server_current,
+    short,
+    vectorstore,
+)
 from assistant.models import Chunk
 from assistant.settings import Settings
 
 CURRENT = "current.json"
 GENERATIONS = "gens"
-COLLECTION_PREFIX = "whosejob-"
-POINTER = "whosejob.current"  # server collection whose metadata names the current generation
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
-HTTP_TIMEOUT = 30.0  # a server that accepts but never answers fails instead of hanging forever
 PAGE = 5000  # records per request when reading a server collection back
-
-
-def _chroma_settings():
-    from chromadb.config import Settings as ChromaSettings
-
-    # Telemetry off: nothing leaves the machine.
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-
-
-def _server(settings: Settings) -> tuple[str, int, bool]:
-    url = urlparse(settings.chroma_url or "")
-    try:
-        port = url.port
-    except ValueError:
-        port = -1
-    if url.scheme not in ("http", "https") or not url.hostname or port == -1:
-        from assistant.errors import ConfigError
-
-        raise ConfigError(f"chroma url {settings.chroma_url!r} must look like http://host:port")
-    return url.hostname, port or (443 if url.scheme == "https" else 8000), url.scheme == "https"
-
-
-def _heartbeat(settings: Settings) -> None:
-    """Fail fast (5 s) with the URL when nothing answers there; chromadb's own client waits forever."""
-    import httpx
-
-    host, port, ssl = _server(settings)
-    try:
-        httpx.get(f"{'https' if ssl else 'http'}://{host}:{port}/api/v2/heartbeat", timeout=5.0).raise_for_status()
-    except Exception as err:
-        raise StoreUnavailable(f"Chroma server at {settings.chroma_url} is unreachable ({_short(err)})") from None
-
-
-_clients: dict[str, object] = {}
-
-
-def client(settings: Settings, path: Path | None = None):
-    """A Chroma client: HTTP when `chroma_url` is set (one per URL and process), else embedded at `path`."""
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    if settings.chroma_url:
-        host, port, ssl = _server(settings)
-        if settings.chroma_url in _clients:
-            return _clients[settings.chroma_url]
-        _heartbeat(settings)
-        import chromadb
-
-        try:
-            api = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_chroma_settings())
-        except Exception as err:
-            raise StoreUnavailable(f"Chroma server at {settings.chroma_url} is unreachable ({_short(err)})") from None
-        try:
-            api._server._session.timeout = HTTP_TIMEOUT
-        except AttributeError:
-            pass  # another chromadb layout: keep its default
-        _clients[settings.chroma_url] = api
-        return api
-    assert path is not None
-    import chromadb
-
-    return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
-
-
-def _short(err: Exception) -> str:
-    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return text[:160]
-
-
-def _failed(settings: Settings, err: Exception, what: str = "failed"):
-    """The one-line error for a Chroma call that went wrong: the server's URL, or the damaged local index."""
-    if isinstance(err, StoreUnavailable | IndexMissing | IndexMismatch):
-        return err
-    if settings.chroma_url:
-        return StoreUnavailable(f"Chroma server at {settings.chroma_url} {what} ({_short(err)}); is it running?")
-    return IndexMissing(f"the index at {settings.index_dir} is damaged ({_short(err)}); run `whosejob ingest` again")
-
-
-def collection(settings: Settings, generation: str, create: bool = False):
-    """The generation's chromadb collection (cosine space), without LangChain: the query path needs only this."""
-    try:
-        api = client(settings, generation_dir(settings, generation) / "chroma")
-        name = COLLECTION_PREFIX + generation
-        if create:
-            return api.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}})
-        return api.get_collection(name)
-    except Exception as err:
-        raise _failed(settings, err) from None
-
-
-def vectorstore(settings: Settings, generation: str, embedder, create: bool = False):
-    """The generation's collection as a LangChain `Chroma` vector store (cosine space)."""
-    from langchain_chroma import Chroma
-
-    path = generation_dir(settings, generation) / "chroma"
-    try:
-        return Chroma(
-            collection_name=COLLECTION_PREFIX + generation,
-            embedding_function=embedder,
-            client=client(settings, path),
-            collection_configuration={"hnsw": {"space": "cosine"}},
-            create_collection_if_not_exists=create,
-        )
-    except Exception as err:
-        raise _failed(settings, err) from None
 
 
 def generation_dir(settings: Settings, generation: str) -> Path:
@@ -175,28 +77,6 @@ def write_current(settings: Settings, meta: dict) -> None:
         os.close(dir_fd)
 
 
-def publish(settings: Settings, meta: dict) -> None:
-    """Server mode: name `meta`'s generation as the current one on the server (one metadata update)."""
-    try:
-        pointer = client(settings).get_or_create_collection(POINTER)
-        pointer.modify(metadata={"meta": json.dumps(meta, ensure_ascii=False)})
-    except Exception as err:
-        raise _failed(settings, err) from None
-
-
-def server_current(settings: Settings) -> dict | None:
-    """The current generation's meta as the server has it; None when no ingest has published one."""
-    api = client(settings)
-    try:
-        pointer = api.get_collection(POINTER)
-    except Exception as err:
-        if "does not exist" in str(err).lower() or "not found" in str(err).lower():
-            return None
-        raise _failed(settings, err) from None
-    raw = (pointer.metadata or {}).get("meta")
-    return json.loads(raw) if raw else None
-
-
 def materialize(settings: Settings, meta: dict) -> None:
     """Rebuild a generation's chunk table and BM25 index locally from its server collection."""
     from assistant.index.keyword import KeywordIndex
@@ -210,7 +90,7 @@ def materialize(settings: Settings, meta: dict) -> None:
             got = col.get(limit=PAGE, offset=offset, include=["documents", "metadatas"])
             rows += [(int(m.get("seq", 0)), i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
     except Exception as err:
-        raise _failed(settings, err, "failed while the index was read back") from None
+        raise failed(settings, err, "failed while the index was read back") from None
     rows.sort(key=lambda r: r[0])  # the order ingest wrote: BM25 ties break the same way
     chunks = [Chunk.from_metadata(i, d, m) for _, i, d, m in rows]
     target = generation_dir(settings, gen)
@@ -349,7 +229,7 @@ class Store:
         try:
             found = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
         except Exception as err:
-            raise _failed(self.settings, err, "did not answer") from None
+            raise failed(self.settings, err, "did not answer") from None
         return [
             (cid, 1.0 - float(dist))
             for cid, dist in zip(found["ids"][0], found["distances"][0], strict=True)
@@ -456,7 +336,7 @@ def _open(settings: Settings, embedder, meta: dict) -> Store:
         keyword = KeywordIndex.load(gen_dir / "keyword")
     except (OSError, ValueError, KeyError) as err:
         raise IndexMissing(
-            f"the index at {gen_dir} is incomplete ({_short(err)}); run `whosejob ingest` again"
+            f"the index at {gen_dir} is incomplete ({short(err)}); run `whosejob ingest` again"
         ) from None
     store = Store(
         settings=settings,
