@@ -38,8 +38,8 @@ _WORD = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
 RACI_CELL = re.compile(rf"^(?:[RACIS]|{_WORD})(?:\s*[/,、&+\s]?\s*(?:[RACIS]|{_WORD}))*$", re.I)
 TASK_HEADER = re.compile(r"^(task|activity|activities|deliverable|process|work|item|事项|事項|任务|任務|工作|活动|活動|流程|职责|職責)", re.I)
 OWNER_HEADER = re.compile(
-    r"^(owner|owners|owning team|owner team|owner teams|team|responsible|responsible team|responsible unit|"
-    r"department|dept|who|who owns|who approves|"
+    r"^(owner|owners|owning team|owner team|owner teams|team|teams|responsible|responsible team|responsible unit|"
+    r"unit|department|dept|who|who owns|who approves|部门|部門|单位|單位|"
     r"负责部门|負責部門|主责部门|主責部門|责任部门|責任部門|牵头部门|牽頭部門|负责单位|負責單位|归口部门|歸口部門|"
     r"主办部门|主辦部門|承办部门|承辦部門|责任单位|責任單位|负责人|負責人)$",
     re.I,
@@ -82,6 +82,7 @@ class Row:
     owner: str | None  # unit as written (R unit, owner cell) or None
     accountable: str | None = None
     named: tuple[str, ...] = ()  # every unit the row names (C and I included), as written
+    owner_cell: str | None = None  # the owner cell whole: "Team Dollars & Cents" is one unit, not two
 
 
 def plain(text: str) -> str:
@@ -225,7 +226,7 @@ def rows(text: str, table: Table) -> list[Row]:
             continue
         pairs = [f"{h}: {v}" for h, v in zip(heads, values, strict=False) if v and h]
         context = "; ".join(pairs) if pairs else values[key]
-        owner = accountable = None
+        owner = accountable = cell = None
         named: list[str] = []
         if table.kind == "raci":
             by_role: dict[str, list[str]] = {}
@@ -242,10 +243,11 @@ def rows(text: str, table: Table) -> list[Row]:
                 f"{words[r]}: {', '.join(by_role[r])}" for r in "RACI" if by_role.get(r)
             )
         elif table.kind == "owner":
-            owners = _units_in(values[table.owner_col]) if table.owner_col < len(values) else []
+            cell = values[table.owner_col] if table.owner_col < len(values) else None
+            owners = _units_in(cell) if cell else []
             owner = owners[0] if owners else None
             named = owners + [u for j in table.support_cols if j < len(values) for u in _units_in(values[j])]
-        out.append(Row(s, e, line, context, owner, accountable, tuple(dict.fromkeys(named))))
+        out.append(Row(s, e, line, context, owner, accountable, tuple(dict.fromkeys(named)), cell))
     return out
 
 
@@ -272,7 +274,7 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
             owner = mentions[0] if mentions else fallback
             accountable = None
         elif table.kind == "owner":  # an owner cell the taxonomy does not know ("Your manager"): as for text
-            owner = unit(r.owner) or next((unit(n) for n in r.named if unit(n)), None) or fallback
+            owner = unit(r.owner_cell) or unit(r.owner) or next((unit(n) for n in r.named if unit(n)), None) or fallback
             accountable = None
         else:
             owner = unit(r.owner)

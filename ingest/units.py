@@ -29,12 +29,6 @@ PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
 LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 MARKUP = re.compile(r"<[^>]+>|[*`~]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")  # "SIG-Security_facility" keeps its "_"
 CJK = re.compile(r"[\u3400-\u9fff]")
-TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-OWNER_HEADER = re.compile(
-    r"^(owner|owners|owning team|team|teams|responsible|responsible team|unit|department|dept|who|"
-    r"负责部门|負責部門|主责部门|主責部門|责任部门|責任部門|牵头部门|牽頭部門|负责单位|負責單位|部门|部門|单位|單位|配合部门|配合部門|协办部门|協辦部門)$",
-    re.I,
-)
 SHORT_LINE = 40
 # A heading with a finite verb is a sentence ("The Support team owns"), not a name.
 VERB = re.compile(r"(?<![a-z])(owns|is|are|does|do|handles|manages|runs|looks|takes)(?![a-z])|负责|負責|掌理", re.I)
@@ -187,33 +181,30 @@ def _does_work(name: str, aliases: list[str], sentence: str) -> bool:
     return any(re.match(rf"{re.escape(h)}(?![a-z])(?!\s+(?:{qualified}))", low) for h in heads)
 
 
-def _table_units(lines: list[str]) -> list[tuple[str, bool]]:
-    """Unit names from Markdown tables: columns of owners, and RACI columns' headers."""
-    found: list[str] = []
-    rows: list[list[str]] = []
-    sep = ""
-    for line in [*lines, ""]:
-        if line.strip().startswith("|"):
-            if len(rows) == 1:
-                sep = line
-            rows.append([_plain(c) for c in line.strip().strip("|").split("|")])
-            continue
-        if len(rows) >= 3 and TABLE_SEP.match(sep):
-            header, body = rows[0], [r for r in rows[2:] if len(r) == len(rows[0])]
-            for j, head in enumerate(header):
-                cells = [r[j] for r in body if r[j]]
-                if not cells:
-                    continue
-                if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
-                    found.append((head, True))  # a RACI column is a unit (or a role) by construction
-                elif OWNER_HEADER.match(head.strip()):
-                    for cell in cells:
-                        for part in re.split(r"\s*[,，、/;；]\s*|\s+and\s+", cell):
-                            team = bool(re.match(r"^team\s+", part.strip(), re.I))
-                            part = re.sub(r"^(team|the)\s+", "", part.strip(), flags=re.I)
-                            if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
-                                found.append((part, team))
-        rows = []
+def _table_units(text: str) -> list[tuple[str, bool]]:
+    """Unit names from the Markdown tables (as ingest/tables.py reads them): the cells of owner columns,
+    and the headers of RACI columns. (name, written with "Team") pairs."""
+    spans, at = [], 0
+    for line in text.split("\n"):
+        spans.append((at, at + len(line)))
+        at += len(line) + 1
+    found: list[tuple[str, bool]] = []
+    for table in tables.find(text, spans).values():
+        header = [c.text for c in table.header]
+        body = [[c.text for c in cells] for _, cells in table.rows if len(cells) == len(header)]
+        for j, head in enumerate(header):
+            cells = [r[j] for r in body if r[j]]
+            if not cells:
+                continue
+            if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
+                found.append((head, True))  # a RACI column is a unit (or a role) by construction
+            elif tables.OWNER_HEADER.match(head.strip()) or tables.SUPPORT_HEADER.match(head.strip()):
+                for cell in cells:
+                    for part in re.split(r"\s*[,，、/;；]\s*|\s+and\s+", cell):
+                        team = bool(re.match(r"^team\s+", part.strip(), re.I))
+                        part = re.sub(r"^(team|the)\s+", "", part.strip(), flags=re.I)
+                        if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
+                            found.append((part, team))
     return found
 
 
@@ -297,7 +288,7 @@ def find_units(sources) -> list[Unit]:
             if ok:
                 add(name, aliases, src.name, "heading", parent=page)
         text = src.text
-        for name, team in _table_units(text.split("\n")):
+        for name, team in _table_units(text):
             named = _name(name)
             # An owner cell names a team ("Team CDP", "Security Committee") or a known unit; a person's
             # name ("Kendal", "@someone") in an owner column is not a unit.

@@ -118,3 +118,19 @@ def test_a_heading_about_people_or_a_meeting_is_not_a_unit(tmp_path):
     labels = {d.label for d in units.discover(_sources(tmp_path))}
     assert {"Onboarding", "Tier 1 Support"} <= labels
     assert "Customers" not in labels and "Team 1-1s" not in labels
+
+
+def test_an_owner_cell_whose_unit_name_has_an_ampersand_owns_its_row(tmp_path):
+    """"Team Dollars & Cents" is one unit: the owner cell is matched whole before it is split into
+    several units ("Sales, Legal"). Split at "&", the row had no owner."""
+    (tmp_path / "dollars-and-cents.md").write_text("# Dollars & Cents\n\nDollars & Cents owns billing.\n", encoding="utf-8")
+    (tmp_path / "sales.md").write_text("# Sales\n\nSales owns deals.\n", encoding="utf-8")
+    (tmp_path / "features.md").write_text(
+        "# Feature ownership\n\n| Feature | Owner |\n|---|---|\n| Billing | Team Dollars & Cents |\n| Quotes | Sales, Legal |\n",
+        encoding="utf-8",
+    )
+    sources = _sources(tmp_path)
+    tax = units.discover(sources)
+    page = next(s for s in sources if s.name == "features.md")
+    owners = {c.text: c.owner for c in chunker.chunk(page.name, page.text, tax)}
+    assert owners["Billing"] == "Dollars & Cents" and owners["Quotes"] == "Sales"
