@@ -31,7 +31,7 @@ from .text import Converted, decode, location_at
 
 __all__ = ["Cache", "Converted", "SUFFIXES", "VERSION", "convert", "convert_cached", "decode", "location_at"]
 
-VERSION = 2  # bump when any converter's output changes: cached conversions are redone
+VERSION = 3  # bump when any converter's output changes: cached conversions are redone
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".xlsx", ".csv", ".pptx")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old binary .doc/.xls/.ppt
 

@@ -23,6 +23,7 @@ class _Line:
     bottom: float
     cells: list[str]
     baseline: float = 0.0
+    lefts: list[float] | None = None  # where each cell starts
 
 
 def _pdf_lines(textpage) -> list[_Line]:
@@ -34,18 +35,20 @@ def _pdf_lines(textpage) -> list[_Line]:
     n = textpage.count_chars()
     if n <= 0:
         return []
+    raw = textpage.get_text_range(0, n)
+    at = list(range(n)) if len(raw) == n else _align(raw, textpage, n)
+    aligned = at is not None  # else lines go without boxes (no headings or tables by size on that page)
     # pdfium writes a hyphen it cannot classify as U+FFFE ("part\ufffetime"): the document says "part-time"
-    text = textpage.get_text_range(0, n).replace("\ufffe", "-")
-    # len(text) != n when characters outside the BMP take two code units: lines then go without boxes
+    text = raw.replace("\ufffe", "-")
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
 
     ox, oy = ctypes.c_double(), ctypes.c_double()
 
     def baseline(i: int) -> float:
-        return oy.value if pdfium.FPDFText_GetCharOrigin(textpage.raw, i, ox, oy) else 0.0
+        return oy.value if pdfium.FPDFText_GetCharOrigin(textpage.raw, at[i], ox, oy) else 0.0
 
     def box(i: int):
-        if not pdfium.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top):
+        if not pdfium.FPDFText_GetCharBox(textpage.raw, at[i], left, right, bottom, top):
             return None
         return left.value, right.value, bottom.value, top.value
 
@@ -55,13 +58,13 @@ def _pdf_lines(textpage) -> list[_Line]:
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
         raw_line = text[start:end].rstrip("\r")
-        if raw_line.strip() and len(text) == n:
+        if raw_line.strip() and aligned:
             idx = [i for i in range(start, start + len(raw_line)) if not raw_line[i - start].isspace()]
             first, last = box(idx[0]), box(idx[-1])
-            sizes = [pdfium.FPDFText_GetFontSize(textpage.raw, i) for i in idx[:: max(1, len(idx) // 5)][:6]]
+            sizes = [pdfium.FPDFText_GetFontSize(textpage.raw, at[i]) for i in idx[:: max(1, len(idx) // 5)][:6]]
             size = statistics.median(sizes) if sizes else 0.0
             # cells: a run of spaces whose gap is wider than ~0.6 em separates two table cells
-            cells, a = [], 0
+            cells, a, lefts = [], 0, [first[0] if first else 0.0]
             for j, ch in enumerate(raw_line):
                 if ch == " " and 0 < j < len(raw_line) - 1 and raw_line[j - 1] != " ":
                     k = j
@@ -71,15 +74,87 @@ def _pdf_lines(textpage) -> list[_Line]:
                         pb, nb = box(start + j - 1), box(start + k)
                         if pb and nb and nb[0] - pb[1] > 0.6 * max(size, 1.0):
                             cells.append(raw_line[a:j].strip())
+                            lefts.append(nb[0])
                             a = k
             cells.append(raw_line[a:].strip())
             if first and last:
+                kept = [(c, x) for c, x in zip(cells, lefts, strict=True) if c]
                 lines.append(_Line(raw_line.strip(), size, first[0], last[1], max(first[3], last[3]),
-                                   min(first[2], last[2]), [c for c in cells if c], baseline(idx[0])))
+                                   min(first[2], last[2]), [c for c, _ in kept], baseline(idx[0]), [x for _, x in kept]))
         elif raw_line.strip():
             lines.append(_Line(raw_line.strip(), 0.0, 0.0, 0.0, 0.0, 0.0, [raw_line.strip()]))
         start = end + 1
     return lines
+
+
+def _align(text: str, textpage, n: int) -> list[int] | None:
+    """pdfium's character index of each character of `text`, when they differ: a glyph with no Unicode
+    (an emoji drawn from an image font) is a character pdfium counts and its text leaves out, and a
+    character outside the BMP is two UTF-16 units. None when the two cannot be lined up."""
+    import pypdfium2.raw as pdfium
+
+    at, i = [], 0
+    for ch in text:
+        while i < n:
+            u = pdfium.FPDFText_GetUnicode(textpage.raw, i)
+            # a hyphen pdfium cannot classify is U+FFFE in the text and 2 (STX) for the character
+            if u == ord(ch) or (0xD800 <= u < 0xDC00 and ord(ch) > 0xFFFF) or (ch == "\ufffe" and u == 2):
+                break
+            i += 1
+        if i >= n:
+            return None
+        at.append(i)
+        i += 2 if ord(ch) > 0xFFFF else 1
+    return at
+
+
+def _columns(lefts: list[float], line: _Line) -> list[int] | None:
+    """The table columns a line's cells start in (each within a third of an em of one), or None."""
+    out = []
+    for x in line.lefts or []:
+        near = min(range(len(lefts)), key=lambda c: abs(lefts[c] - x))
+        if abs(lefts[near] - x) > max(3.0, 0.3 * line.size):
+            return None
+        out.append(near)
+    return out or None
+
+
+def _wrapped_rows(lines: list[_Line]) -> list[_Line]:
+    """A table row whose cells wrap comes out as lines of one cell each, column by column, between two
+    whole rows: those lines become the one row they are, so the table (and its header) goes on."""
+    out: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        prev = out[-1] if out else None
+        width = len(prev.cells) if prev is not None and prev.lefts else 0
+        if width >= 2 and len(lines[i].cells) < width and lines[i].lefts:
+            j = i
+            while j < len(lines) and len(lines[j].cells) < width and j - i <= 4 * width:
+                j += 1
+            after = lines[j] if j < len(lines) else None
+            # columns where the next row's cells start (a header's may be centred; a body row's are not)
+            cols = after.lefts if after is not None and after.lefts and len(after.cells) == width else prev.lefts
+            found = [_columns(cols, x) for x in lines[i:j]]
+            if (after is not None and len(after.cells) == width and j > i and None not in found
+                    and len({c for f in found for c in f}) >= 2):
+                parts: list[list[str]] = [[] for _ in cols]
+                for x, cs in zip(lines[i:j], found, strict=True):
+                    for text, c in zip(x.cells, cs, strict=True):
+                        parts[c].append(text)
+                cells = []
+                for ps in parts:
+                    text = ps[0] if ps else ""
+                    for piece in ps[1:]:
+                        text = _join(text, piece)
+                    cells.append(text)
+                first = lines[i]
+                out.append(_Line(" ".join(c for c in cells if c), first.size, prev.left, max(x.right for x in lines[i:j]),
+                                 first.top, first.bottom, cells, first.baseline, list(cols)))
+                i = j
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 def _join(a: str, b: str) -> str:
@@ -113,7 +188,7 @@ def convert(raw: bytes, name: str) -> Converted:
         pages = []
         for page in doc:
             tp = page.get_textpage()
-            pages.append(_pdf_lines(tp))
+            pages.append(_wrapped_rows(_pdf_lines(tp)))
             tp.close()
             page.close()
     finally:
@@ -189,6 +264,8 @@ def convert(raw: bytes, name: str) -> Converted:
                 (nxt is not None and len(nxt.cells) == len(x.cells))
                 or (table and len(table[-1]) == len(x.cells))
             )
+            if is_row and table and x.cells == table[0]:
+                continue  # the header again at the top of the next page
             if is_row:
                 flush_para()
                 table.append([c.replace("|", "\\|") for c in x.cells])

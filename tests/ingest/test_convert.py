@@ -266,3 +266,25 @@ def test_pdf_line_wrapped_before_a_name_stays_one_paragraph(tmp_path):
     bare = [x.removeprefix("- ") for x in lines]
     assert item in bare  # one paragraph again, though its second line starts with a capital
     assert "The data warehouse" in bare and "Self-serve BI tool licences" in bare  # the short items stay apart
+
+
+@pytest.mark.browser
+def test_pdf_with_an_emoji_keeps_headings_and_a_table_with_wrapped_cells_stays_one(tmp_path):
+    """An emoji is a glyph pdfium counts and its text leaves out: every line of the page lost its font size
+    (no headings, no tables). A row whose cells wrap comes out column by column: it is one row again, so
+    the rows after it keep the table's header (the owner column)."""
+    long = "Shared responsibility: each feature is owned by the relevant small team, or ask in the channel."
+    md = (
+        "# Feature ownership\n\n> 💡 Each feature has one owner.\n\n## Feature list\n\n"
+        "| Feature | Owner | Label |\n|---|---|---|\n| Actions | Team Analytics | feature/actions |\n"
+        f"| Client libraries and software development kits | {long} | feature/sdk |\n"
+        "| Billing | Team Dollars & Cents | feature/billing |\n| Cohorts | Team Analytics | feature/cohorts |\n"
+    )
+    path = docbuild.to_pdf(md, tmp_path / "features.pdf")
+    lines = convert(path.read_bytes(), path.name).text.split("\n")
+    assert any(re.fullmatch(r"#+ Feature ownership", x) for x in lines)
+    assert any(re.fullmatch(r"#+ Feature list", x) for x in lines)
+    assert f"| Client libraries and software development kits | {long} | feature/sdk |" in lines
+    table = [x for x in lines if x.startswith("|")]
+    assert table[0] == "| Feature | Owner | Label |" and "| Billing | Team Dollars & Cents | feature/billing |" in table
+    assert len([x for x in table if x.startswith("|---")]) == 1  # one table, one header
