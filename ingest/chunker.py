@@ -144,7 +144,7 @@ def _after_name(after: str, taxonomy: Taxonomy) -> str:
 @lru_cache(maxsize=1)
 def _agent() -> re.Pattern:
     """Verbs right after a name that make that unit the doer ("Legal owns", 「财务部负责」)."""
-    from ingest.units import lexicon
+    from ingest.names import lexicon
 
     words = sorted((str(w) for w in lexicon()["agent_after"]), key=len, reverse=True)
     return re.compile(r"\s*(?:team\s+)?(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z])", re.I)
@@ -152,7 +152,7 @@ def _agent() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _not_us() -> re.Pattern:
-    from ingest.units import lexicon
+    from ingest.names import lexicon
 
     return re.compile("|".join(re.escape(str(w)) for w in lexicon()["not_us"]), re.I)
 
@@ -160,7 +160,7 @@ def _not_us() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _handoff() -> re.Pattern:
     """Phrases that hand a duty to the unit named right after them (ingest/lexicon.yaml)."""
-    from ingest.units import lexicon
+    from ingest.names import lexicon
 
     words = sorted((str(w) for w in lexicon()["handoff_before"]), key=len, reverse=True)
     alt = "|".join(re.escape(w) if not w.isascii() else rf"(?<![A-Za-z]){re.escape(w)}" for w in words)

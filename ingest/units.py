@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -21,31 +20,26 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import tables
-
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)]?|[\u3220-\u3229①-⑳])\s*")
-PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
-LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
-MARKUP = re.compile(r"<[^>]+>|[*`~]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")  # "SIG-Security_facility" keeps its "_"
-CJK = re.compile(r"[\u3400-\u9fff]")
-SHORT_LINE = 40
-# A heading with a finite verb is a sentence ("The Support team owns"), not a name.
-VERB = re.compile(r"(?<![a-z])(owns|is|are|does|do|handles|manages|runs|looks|takes)(?![a-z])|负责|負責|掌理", re.I)
-# Function words that end the text before a unit's name in a sentence: 「与客户的沟通由市场部负责」.
-ZH_BEFORE_NAME = re.compile(r"[由归歸属屬与與和及的向找交请請经經对對在将將为為是、，,：:；;（(]")
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict[str, list[str]]:
-    """The general word lists in lexicon.yaml (unit suffixes, agent verbs, hand-off phrases …)."""
-    return yaml.safe_load(Path(__file__).with_name("lexicon.yaml").read_text(encoding="utf-8"))
-
-
-def _words(name: str) -> re.Pattern:
-    """One regex for a lexicon list: Latin entries as whole words, CJK entries anywhere."""
-    items = sorted((str(w) for w in lexicon()[name]), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) if CJK.search(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in items), re.I)
+from . import outline, tables
+from .names import (
+    CJK,
+    DETERMINERS,
+    DETERMINERS_ZH,
+    NUMBERING,
+    PAREN,
+    SHORT_LINE,
+    ZH_BEFORE_NAME,
+    aliases_in,
+    does_work,
+    first_sentence,
+    has_unit_word,
+    is_cjk_unit,
+    name_like,
+    plain,
+    read_name,
+    sections,
+    words_re,
+)
 
 
 @dataclass
@@ -55,130 +49,6 @@ class Unit:
     aliases: list[str] = field(default_factory=list)
     source: str = ""
     how: str = ""  # title | heading | sentence | table
-
-
-def _plain(text: str) -> str:
-    text = LINK.sub(r"\1", text)
-    return re.sub(r"\s+", " ", MARKUP.sub("", text)).strip(" :：-–—|")
-
-
-def _is_cjk_unit(name: str) -> bool:
-    return bool(CJK.search(name)) and any(name.endswith(s) for s in lexicon()["unit_suffixes_zh"]) and len(name) <= 16
-
-
-def _has_unit_word(name: str) -> bool:
-    return bool(_words("unit_words_en").search(name))
-
-
-def _aliases_in(paren: str) -> list[str]:
-    """Aliases inside a parenthesis: "(sometimes called Talent Acquisition or TA)" -> both names."""
-    quoted = re.findall(r'["“「『]([^"”」』]{2,30})["”」』]', paren)
-    if quoted:
-        return [q for q in quoted if fold(q) not in _generic()]
-    lead = _words("alias_leads")
-    out = []
-    for part in re.split(r"\s*(?:[,，、;；/]|\bor\b|\band\b|或)\s*", paren):
-        part = lead.sub("", part).strip(" \"'“”「」:：")
-        # a name, not a description: "(the go-to-market org)" is no alias, "(GTM Sales)" is
-        named = part[:1].isupper() or part[:1].isdigit() or bool(CJK.match(part))
-        if named and 2 <= len(part) <= 30 and not re.search(r"[.。!?？]|https?:|@", part) and fold(part) not in _generic():
-            out.append(part)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _generic() -> frozenset[str]:
-    return frozenset(fold(str(w)) for w in lexicon()["generic_aliases"])
-
-
-def _name(title: str) -> tuple[str, list[str]] | None:
-    """(unit name, aliases) from a title or heading, or None when it does not read as a name."""
-    text = NUMBERING.sub("", _plain(title))
-    text = re.split(r"\s+[–—|-]\s+|[：:]\s*", text)[0].strip()
-    aliases = [a for m in PAREN.finditer(text) for a in _aliases_in(m.group(1))]
-    text = PAREN.sub("", text).strip()
-    m = re.match(r"(.+?),\s*(?:part of|within|under)\s+(.+)$", text, re.I)
-    if m:
-        text = m.group(1)
-    tails = sorted((str(t) for t in lexicon()["title_tails"]), key=len, reverse=True)
-    changed = True
-    while changed:
-        changed = False
-        for t in tails:
-            if text.lower().endswith(t.lower()) and len(text) > len(t) + 1:
-                text, changed = text[: -len(t)].rstrip(" -–—:："), True
-    if not text or len(text) > 40 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
-        return None
-    if _words("not_unit_titles").search(text) or _only_generic(text) or VERB.search(text):
-        return None
-    # "Team 1-1s" is a meeting: past its unit words a name has a word of letters
-    if not CJK.search(text) and not re.search(r"(?<![0-9])[A-Za-z]", _words("unit_words_en").sub(" ", text)):
-        return None
-    # "Etherpad of DB SIG", "Members of the Security Team": a thing of a unit, not one ("Office of the CTO" is)
-    of = re.match(r"(.+?)\s+of\s+\S", text, re.I)
-    if of and not _has_unit_word(of.group(1)):
-        return None
-    return text, aliases
-
-
-def _only_generic(text: str) -> bool:
-    """True for a name made of generic words only ("SIG组", "the team"): it names no particular unit."""
-    rest = fold(text).lower()
-    for w in sorted(_generic(), key=len, reverse=True):
-        w = w.lower()
-        rest = re.sub(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w), " ", rest)
-    return not re.sub(r"[\W_]+", "", rest)
-
-
-def _sections(text: str):
-    """(level, heading, body lines) for each heading; level 0 is the text before the first heading."""
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":  # YAML front matter
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-        if end is not None:
-            lines = lines[end + 1 :]
-    level, heading, body = 0, "", []
-    for line in lines:
-        m = HEADING.match(line)
-        if m:
-            yield level, heading, body
-            level, heading, body = len(m.group(1)), m.group(2), []
-        else:
-            body.append(line)
-    yield level, heading, body
-
-
-def _first_sentence(body: list[str]) -> str:
-    for line in body:
-        line = _plain(line)
-        if line and not line.startswith(("<", "|", "!", ">")):
-            return re.split(r"(?<=[.。!?！？;；])\s", line)[0]
-    return ""
-
-
-# "Each team owns …" names no team.
-DETERMINERS_ZH = "该該本各此其这這那每"  # 「该组」「各车间」 point back at a unit or at all of them
-DETERMINERS = {"each", "every", "all", "any", "our", "your", "this", "that", "which", "some", "other", "one",
-               "another", "no", "small", "product", "engineering", "a", "an", "my", "their", "his", "her", "its"}
-SMALL_WORDS = {"and", "of", "the", "for", "&", "to", "in", "on"}
-
-
-def _name_like(name: str) -> bool:
-    """A short Title Cased name ("Tier 1 Support", "Brand & Content"), not a phrase ("Escalation paths")."""
-    words = name.split()
-    return 1 <= len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or w.lower() in SMALL_WORDS for w in words)
-
-
-def _does_work(name: str, aliases: list[str], sentence: str) -> bool:
-    """The section's first sentence is about the heading's name: it starts with it (or its first word,
-    or an alias), as "Tier 1 handles …" under "### Tier 1 Support"."""
-    if CJK.search(name) or not _name_like(name):
-        return False
-    low = re.sub(r"^(the|our)\s+", "", sentence.lower())
-    first = name.split()[0].lower()
-    heads = [n.lower() for n in (name, *aliases)] + ([first] if len(first) >= 3 else [])
-    qualified = _words("qualifiers_after_name").pattern
-    return any(re.match(rf"{re.escape(h)}(?![a-z])(?!\s+(?:{qualified}))", low) for h in heads)
 
 
 def _table_units(text: str) -> list[tuple[str, bool]]:
@@ -242,26 +112,26 @@ def find_units(sources) -> list[Unit]:
 
     pages: list[tuple[object, str | None, list]] = []
     for src in sources:
-        secs = list(_sections(src.text))
+        secs = list(sections(src.text))
         title = next((h for lv, h, body in secs if lv > 0), "")
         pre = [ln for ln in secs[0][2] if ln.strip()] if secs else []
         if not title and pre and len(pre[0].strip()) <= SHORT_LINE:
             title = pre[0]
-        named = _name(title) if title else None
-        if named and CJK.search(named[0]) and not _is_cjk_unit(named[0]) and not re.search(r"[A-Za-z0-9]$", named[0]):
+        named = read_name(title) if title else None
+        if named and CJK.search(named[0]) and not is_cjk_unit(named[0]) and not re.search(r"[A-Za-z0-9]$", named[0]):
             named = None  # 「SIG名称」, 「请问市场运营的工作包括哪些」: a Chinese title that is no unit's name
         stem = Path(src.name).stem
         if not named and not re.search(r"\d{3}|[0-9a-f]{8}", stem) and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
-            named = (stem, []) if _name(re.sub(r"[-_]+", " ", stem)) else None  # named after its unit: sig-compliance.md
+            named = (stem, []) if read_name(re.sub(r"[-_]+", " ", stem)) else None  # named after its unit: sig-compliance.md
         page = None
         if named:
             name, aliases = named
-            first = _first_sentence(next((b for lv, h, b in secs if h == title), []))
-            aliases += [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in _aliases_in(m.group(1))]
+            first = first_sentence(next((b for lv, h, b in secs if h == title), []))
+            aliases += _first_aliases(name, first)
             # A first line that is only "NAME (ALIAS)", one of them the page's name: 「合规SIG(SIG-compliance)」
-            both = name_and_alias(_plain(first))
+            both = name_and_alias(plain(first))
             if both and key(name) in map(key, both):
-                aliases += [n for n in both if key(n) != key(name) and _name(n)]
+                aliases += [n for n in both if key(n) != key(name) and read_name(n)]
             # The file name is another name for the page's unit (sig-QA.md, 人力资源部.md), unless it is
             # a single lower-case word (data.md), which would match the common word everywhere.
             if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
@@ -269,45 +139,80 @@ def find_units(sources) -> list[Unit]:
             page = add(name, aliases, src.name, "title")
         pages.append((src, page, secs))
 
+    outlines = []  # (source, page unit, heading tree, node -> unit label)
     for src, page, secs in pages:
-        seen_title = False
-        for level, heading, body in secs:
-            if level and not seen_title and page:
-                seen_title = True
-                continue
-            if not level:
-                continue
-            named = _name(heading)
+        nodes = outline.tree(secs)
+        label_of: dict[int, str] = {}
+        for i, node in enumerate(nodes):
+            if i == 0 and page:
+                continue  # the page's title: its unit is the page's
+            named = read_name(node.heading)
             if not named:
                 continue
             name, aliases = named
+            first = first_sentence(node.body)
             if CJK.search(name):
-                ok = _is_cjk_unit(name)  # 「检验科」 yes; 「DB SIG 工作目标和范围」 no
+                ok = is_cjk_unit(name)  # 「检验科」 yes; 「DB SIG 工作目标和范围」 no
             else:
-                ok = _name_like(name) and (_has_unit_word(name) or _does_work(name, aliases, _first_sentence(body)))
+                ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first))
             if ok:
-                add(name, aliases, src.name, "heading", parent=page)
+                label_of[i] = add(name, aliases + _first_aliases(name, first), src.name, "heading",
+                                  parent=_enclosing(nodes, i, label_of, page))
+        outlines.append((src, page, nodes, label_of))
+    for src, _page, _nodes, _labels in outlines:
         text = src.text
         for name, team in _table_units(text):
-            named = _name(name)
+            named = read_name(name)
             # An owner cell names a team ("Team CDP", "Security Committee") or a known unit; a person's
             # name ("Kendal", "@someone") in an owner column is not a unit.
             # 「各部门」 ("every department") in an owner cell points at all units, not at one
-            if named and name[0] not in DETERMINERS_ZH and (team or _has_unit_word(name) or _is_cjk_unit(name) or key(name) in by_alias):
+            if named and name[0] not in DETERMINERS_ZH and (team or has_unit_word(name) or is_cjk_unit(name) or key(name) in by_alias):
                 add(named[0], [], src.name, "table")
         for m in SENTENCE_UNIT_EN.finditer(text):
-            if _name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
+            if read_name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
                 add(m.group(1), [], src.name, "sentence")
         for m in SENTENCE_UNIT_ZH.finditer(text):
             name = ZH_BEFORE_NAME.split(NUMBERING.sub("", m.group(1)))[-1]
             # 「该组」「各车间」 point back at a unit; 「质量管理部计量室」 is a known unit's part.
             known = any(k in key(name) for k in by_alias if len(k) >= 2)
-            if _is_cjk_unit(name) and _name(name) and name[0] not in DETERMINERS_ZH and not known:
+            if is_cjk_unit(name) and read_name(name) and name[0] not in DETERMINERS_ZH and not known:
                 add(name, [], src.name, "sentence")
+
+    # A section built like the units' sections beside it (the same sub-headings) is a unit's too: a
+    # handbook in one file, where no file name or unit word says so.
+    for src, page, nodes, label_of in outlines:
+        similar = outline.alike(nodes, lambda h: (read_name(h) or ("",))[0])
+        changed = True
+        while changed:
+            changed = False
+            for i, node in enumerate(nodes):
+                named = read_name(node.heading) if i not in label_of and not (i == 0 and page) else None
+                if not named or not (is_cjk_unit(named[0]) if CJK.search(named[0]) else name_like(named[0])):
+                    continue
+                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())):
+                    first = first_sentence(node.body)
+                    label_of[i] = add(named[0], named[1] + _first_aliases(named[0], first), src.name, "heading",
+                                      parent=_enclosing(nodes, i, label_of, page))
+                    changed = True
+        for i, label in label_of.items():  # a team under a section found a unit only now
+            if not units[label].parent:
+                parent = _enclosing(nodes, i, label_of, page)
+                if parent and parent != label:
+                    units[label].parent = parent
 
     _parents_from_text(units, by_alias, sources)
     _acronyms(units, by_alias, sources)
     return list(units.values())
+
+
+def _first_aliases(name: str, first: str) -> list[str]:
+    """Other names in the first sentence's parenthesis right after the name: "The IT Helpdesk (just "IT")"."""
+    return [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in aliases_in(m.group(1))]
+
+
+def _enclosing(nodes, i: int, label_of: dict[int, str], page: str | None) -> str | None:
+    """The unit of the nearest enclosing heading that names one, else the page's."""
+    return next((label_of[a] for a in outline.ancestors(nodes, i) if a in label_of), page)
 
 
 def _resolve(name: str, by_alias: dict[str, str]) -> str | None:
@@ -316,7 +221,7 @@ def _resolve(name: str, by_alias: dict[str, str]) -> str | None:
 
 def _parents_from_text(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None:
     """"X is a sub-team of Y", "X, part of Y", 「X隶属于Y」 set X's parent when Y is a known unit."""
-    marker = _words("parent_markers")
+    marker = words_re("parent_markers")
     for src in sources:
         for line in src.text.split("\n"):
             for m in marker.finditer(line):
@@ -339,7 +244,7 @@ def _is_ancestor(units: dict[str, Unit], label: str, other: str) -> bool:
 
 def _mention_at(text: str, by_alias: dict[str, str], end: bool) -> str | None:
     """The unit named right at the end (or start) of `text`, within a few words."""
-    text = _plain(text)
+    text = plain(text)
     window = text[-40:] if end else text[:40]
     words = re.findall(r"[A-Za-z][\w&'-]*|[\u3400-\u9fff]+", window)
     spans = range(1, min(6, len(words)) + 1)

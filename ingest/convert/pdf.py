@@ -169,7 +169,7 @@ ENUM = re.compile(r"^(?:\d+[.)\u3001]\s|[(\uff08]?[一二三四五六七八九�
 
 @functools.lru_cache(maxsize=1)
 def _wrap_words() -> frozenset[str]:
-    from ingest.units import lexicon
+    from ingest.names import lexicon
 
     return frozenset(str(w) for w in lexicon()["wrap_words"])
 

@@ -134,3 +134,23 @@ def test_an_owner_cell_whose_unit_name_has_an_ampersand_owns_its_row(tmp_path):
     page = next(s for s in sources if s.name == "features.md")
     owners = {c.text: c.owner for c in chunker.chunk(page.name, page.text, tax)}
     assert owners["Billing"] == "Dollars & Cents" and owners["Quotes"] == "Sales"
+
+
+def test_a_handbook_in_one_file_gives_units_from_sections_built_alike(tmp_path):
+    """One file, every unit a section with the same sub-headings: one of them a unit by its name ("Kiln
+    Team"), the sections built like it are units too (no file name or unit word says so), a team named
+    in a sub-section is under its section's unit. Sections built alike with no unit among them stay
+    sections (a policy's "Travel" and "Expenses", each with a "Scope")."""
+    parts = ["# Company handbook\n\nHow we work.\n"]
+    for name, duty in [("Kiln Team", "fire every order"), ("Glaze Lab", "mix glazes"), ("Dispatch", "ship orders")]:
+        parts.append(f"## {name}\n\n### What we do\n\nWe {duty}.\n\n### Slack channel\n\n#{name.lower()}\n")
+    parts.append("## Holidays\n\n### How to book\n\nAsk your manager.\n")
+    parts.append("## Finance\n\n### What we do\n\nFinance (just \"Money\") pays suppliers.\n\n"
+                 "### Slack channel\n\n#finance\n\n### Payroll Team\n\nThe Payroll Team runs salaries.\n")
+    parts.append("# Policies\n\n" + "".join(f"## {p}\n\n### Scope\n\nEveryone.\n\n" for p in ("Travel", "Expenses", "Laptops")))
+    (tmp_path / "handbook.md").write_text("\n".join(parts), encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    labels = {d.label for d in tax}
+    assert {"Kiln Team", "Glaze Lab", "Dispatch", "Finance", "Payroll Team"} <= labels
+    assert not labels & {"Holidays", "Company handbook", "Travel", "Expenses", "Laptops"}
+    assert tax.ancestors("Payroll Team") == ["Finance"]

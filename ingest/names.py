@@ -1,0 +1,160 @@
+"""What reads as a unit's name: a title, a heading, an owner cell or a parenthesis ("Tech Operations
+(Tech Ops)"), with the general word lists in lexicon.yaml (unit words and suffixes, title tails …)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.text import fold
+
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)]?|[\u3220-\u3229①-⑳])\s*")
+PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
+LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+MARKUP = re.compile(r"<[^>]+>|[*`~]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")  # "SIG-Security_facility" keeps its "_"
+CJK = re.compile(r"[\u3400-\u9fff]")
+SHORT_LINE = 40
+# A heading with a finite verb is a sentence ("The Support team owns"), not a name.
+VERB = re.compile(r"(?<![a-z])(owns|is|are|does|do|handles|manages|runs|looks|takes)(?![a-z])|负责|負責|掌理", re.I)
+# Function words that end the text before a unit's name in a sentence: 「与客户的沟通由市场部负责」.
+ZH_BEFORE_NAME = re.compile(r"[由归歸属屬与與和及的向找交请請经經对對在将將为為是、，,：:；;（(]")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, list[str]]:
+    """The general word lists in lexicon.yaml (unit suffixes, agent verbs, hand-off phrases …)."""
+    return yaml.safe_load(Path(__file__).with_name("lexicon.yaml").read_text(encoding="utf-8"))
+
+
+def words_re(name: str) -> re.Pattern:
+    """One regex for a lexicon list: Latin entries as whole words, CJK entries anywhere."""
+    items = sorted((str(w) for w in lexicon()[name]), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) if CJK.search(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in items), re.I)
+
+
+def plain(text: str) -> str:
+    text = LINK.sub(r"\1", text)
+    return re.sub(r"\s+", " ", MARKUP.sub("", text)).strip(" :：-–—|")
+
+
+def is_cjk_unit(name: str) -> bool:
+    return bool(CJK.search(name)) and any(name.endswith(s) for s in lexicon()["unit_suffixes_zh"]) and len(name) <= 16
+
+
+def has_unit_word(name: str) -> bool:
+    return bool(words_re("unit_words_en").search(name))
+
+
+def aliases_in(paren: str) -> list[str]:
+    """Aliases inside a parenthesis: "(sometimes called Talent Acquisition or TA)" -> both names."""
+    quoted = re.findall(r'["“「『]([^"”」』]{2,30})["”」』]', paren)
+    if quoted:
+        return [q for q in quoted if fold(q) not in generic()]
+    lead = words_re("alias_leads")
+    out = []
+    for part in re.split(r"\s*(?:[,，、;；/]|\bor\b|\band\b|或)\s*", paren):
+        part = lead.sub("", part).strip(" \"'“”「」:：")
+        # a name, not a description: "(the go-to-market org)" is no alias, "(GTM Sales)" is
+        named = part[:1].isupper() or part[:1].isdigit() or bool(CJK.match(part))
+        if named and 2 <= len(part) <= 30 and not re.search(r"[.。!?？]|https?:|@", part) and fold(part) not in generic():
+            out.append(part)
+    return out
+
+
+@lru_cache(maxsize=1)
+def generic() -> frozenset[str]:
+    return frozenset(fold(str(w)) for w in lexicon()["generic_aliases"])
+
+
+def read_name(title: str) -> tuple[str, list[str]] | None:
+    """(unit name, aliases) from a title or heading, or None when it does not read as a name."""
+    text = NUMBERING.sub("", plain(title))
+    text = re.split(r"\s+[–—|-]\s+|[：:]\s*", text)[0].strip()
+    aliases = [a for m in PAREN.finditer(text) for a in aliases_in(m.group(1))]
+    text = PAREN.sub("", text).strip()
+    m = re.match(r"(.+?),\s*(?:part of|within|under)\s+(.+)$", text, re.I)
+    if m:
+        text = m.group(1)
+    tails = sorted((str(t) for t in lexicon()["title_tails"]), key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for t in tails:
+            if text.lower().endswith(t.lower()) and len(text) > len(t) + 1:
+                text, changed = text[: -len(t)].rstrip(" -–—:："), True
+    if not text or len(text) > 40 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
+        return None
+    if words_re("not_unit_titles").search(text) or only_generic(text) or VERB.search(text):
+        return None
+    # "Team 1-1s" is a meeting: past its unit words a name has a word of letters
+    if not CJK.search(text) and not re.search(r"(?<![0-9])[A-Za-z]", words_re("unit_words_en").sub(" ", text)):
+        return None
+    # "Etherpad of DB SIG", "Members of the Security Team": a thing of a unit, not one ("Office of the CTO" is)
+    of = re.match(r"(.+?)\s+of\s+\S", text, re.I)
+    if of and not has_unit_word(of.group(1)):
+        return None
+    return text, aliases
+
+
+def only_generic(text: str) -> bool:
+    """True for a name made of generic words only ("SIG组", "the team"): it names no particular unit."""
+    rest = fold(text).lower()
+    for w in sorted(generic(), key=len, reverse=True):
+        w = w.lower()
+        rest = re.sub(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w), " ", rest)
+    return not re.sub(r"[\W_]+", "", rest)
+
+
+def sections(text: str):
+    """(level, heading, body lines) for each heading; level 0 is the text before the first heading."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":  # YAML front matter
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            lines = lines[end + 1 :]
+    level, heading, body = 0, "", []
+    for line in lines:
+        m = HEADING.match(line)
+        if m:
+            yield level, heading, body
+            level, heading, body = len(m.group(1)), m.group(2), []
+        else:
+            body.append(line)
+    yield level, heading, body
+
+
+def first_sentence(body: list[str]) -> str:
+    for line in body:
+        line = plain(line)
+        if line and not line.startswith(("<", "|", "!", ">")):
+            return re.split(r"(?<=[.。!?！？;；])\s", line)[0]
+    return ""
+
+
+# "Each team owns …" names no team.
+DETERMINERS_ZH = "该該本各此其这這那每"  # 「该组」「各车间」 point back at a unit or at all of them
+DETERMINERS = {"each", "every", "all", "any", "our", "your", "this", "that", "which", "some", "other", "one",
+               "another", "no", "small", "product", "engineering", "a", "an", "my", "their", "his", "her", "its"}
+SMALL_WORDS = {"and", "of", "the", "for", "&", "to", "in", "on"}
+
+
+def name_like(name: str) -> bool:
+    """A short Title Cased name ("Tier 1 Support", "Brand & Content"), not a phrase ("Escalation paths")."""
+    words = name.split()
+    return 1 <= len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or w.lower() in SMALL_WORDS for w in words)
+
+
+def does_work(name: str, aliases: list[str], sentence: str) -> bool:
+    """The section's first sentence is about the heading's name: it starts with it (or its first word,
+    or an alias), as "Tier 1 handles …" under "### Tier 1 Support"."""
+    if CJK.search(name) or not name_like(name):
+        return False
+    low = re.sub(r"^(the|our)\s+", "", sentence.lower())
+    first = name.split()[0].lower()
+    heads = [n.lower() for n in (name, *aliases)] + ([first] if len(first) >= 3 else [])
+    qualified = words_re("qualifiers_after_name").pattern
+    return any(re.match(rf"{re.escape(h)}(?![a-z])(?!\s+(?:{qualified}))", low) for h in heads)
