@@ -20,6 +20,7 @@ from assistant.verdict.guard import is_instruction
 from assistant.verdict.taxonomy import Taxonomy
 
 from . import tables
+from .names import SECTION_NUMBER, title_line
 
 SECTION = re.compile(r"^\s*(?:[\u3220-\u3229]|#{1,6}\s)")
 SUBHEAD = re.compile(r"^\s*(?:\d+\.\d+\s*\S{1,16}|[((]\d+[))].*|\d+、\S{1,10}|[^,。;,;!?!?]{1,16})\s*$")
@@ -214,6 +215,10 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
     blocks = re.compile(rf"^\s*({re.escape(marker)}\s*[A-ZＡ-Ｚ])\s*[::]\s*(\S.*)$") if marker else None
     # Markdown files say where their headings are; short plain lines there are content, not headings.
     markdown = any(MD_HEADING.match(text[a:b]) for a, b in spans)
+    # Text with neither Markdown headings nor section marks (a .txt, Word without heading styles): its
+    # title lines are its headings, nested as Markdown's are (ingest/names.py reads them the same way).
+    lines = [text[a:b] for a, b in spans]
+    inferred = not any(SECTION.match(x) for x in lines)
     front = _front_matter_end(text, spans)
     found = tables.find(text, spans)
     in_table = {j for t in found.values() for j in range(t.first, t.last + 1)}
@@ -230,15 +235,18 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
         stripped = line.strip()
         if not stripped:
             continue
-        if SECTION.match(line):
+        implied = (1 + bool(SECTION_NUMBER.match(line))) if inferred and title_line(lines, i) else 0
+        if SECTION.match(line) or implied:
             title = stripped.lstrip("# ")
             heading_owner = _first(taxonomy.mentions(title))
             md = MD_HEADING.match(line)
-            if md:
+            if md or implied:
                 # Markdown nests: the section path is the heading stack, and its owner the deepest
                 # heading that names a unit, else the unit the page (its first heading) is about.
-                level = len(md.group(1))
-                if not st.headings and not chunks and heading_owner:
+                level = len(md.group(1)) if md else implied
+                if implied and not heading_owner and st.headings:
+                    level = st.headings[-1][0] + 1  # flat text: a title naming no unit is a part of the one above
+                if md and not st.headings and not chunks and heading_owner:
                     st.page_owner = heading_owner
                 st.headings = [h for h in st.headings if h[0] < level] + [(level, title, heading_owner)]
                 st.section = " › ".join(h[1] for h in st.headings)

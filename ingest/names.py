@@ -116,15 +116,39 @@ def sections(text: str):
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is not None:
             lines = lines[end + 1 :]
+    markdown = any(HEADING.match(line) for line in lines)
     level, heading, body = 0, "", []
-    for line in lines:
+    for i, line in enumerate(lines):
         m = HEADING.match(line)
         if m:
             yield level, heading, body
             level, heading, body = len(m.group(1)), m.group(2), []
+        elif not markdown and title_line(lines, i):
+            yield level, heading, body
+            level, heading, body = 1 + bool(SECTION_NUMBER.match(line)), line.strip(), []
         else:
             body.append(line)
     yield level, heading, body
+
+
+# Text without Markdown headings (a .txt, a Word file written without heading styles) still has them: a
+# short line on its own, not a sentence and not a list item, before the text it heads. 「一、主要职责」
+# numbered as a section is a level below the unnumbered titles.
+SECTION_NUMBER = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+[章节節部分]|[一二三四五六七八九十]+[、.．])")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+•·]\s|\d+\s*[.)、．]|[（(][\d一二三四五六七八九十]+[)）])")
+
+
+def title_line(lines: list[str], i: int) -> bool:
+    """Is line i a heading of a text written without heading marks?"""
+    line = lines[i].strip()
+    if not line or LIST_ITEM.match(line) or line.startswith(("|", ">", "<")):
+        return False
+    short = len(line) <= 20 if CJK.search(line) else len(line) <= 60 and len(line.split()) <= 8
+    if not short or re.search(r"[。．.!！?？；;，,:：、]$", line):
+        return False
+    before = lines[i - 1].strip() if i else ""
+    after = next((x.strip() for x in lines[i + 1 : i + 4] if x.strip()), "")
+    return not before and bool(after) and not LIST_ITEM.match(line)
 
 
 def first_sentence(body: list[str]) -> str:

@@ -79,7 +79,7 @@ def _table_units(text: str) -> list[tuple[str, bool]]:
 
 
 SENTENCE_UNIT_EN = re.compile(
-    r"(?:^|[.;]\s+)(?:The\s+|Team\s+)?((?:[A-Z][\w&'-]*\s+){0,4}?[A-Z][\w&'-]*)\s+(?:team|department|group|office|committee)\s+"
+    r"(?:^|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+){0,4}?[A-Z][\w&'-]*)[ \t]+(?:team|department|group|office|committee)[ \t]+"
 )
 SENTENCE_UNIT_ZH = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,12}?(?:部|科|室|组|組|中心|委员会|委員會|办公室|辦公室|车间|車間))(?=负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責)")
 
@@ -113,7 +113,9 @@ def find_units(sources) -> list[Unit]:
     pages: list[tuple[object, str | None, list]] = []
     for src in sources:
         secs = list(sections(src.text))
-        title = next((h for lv, h, body in secs if lv > 0), "")
+        heads = [(lv, h) for lv, h, _ in secs if lv > 0]
+        # the first heading titles the page unless headings of its level follow (sections side by side)
+        title = heads[0][1] if heads and not any(lv <= heads[0][0] for lv, _ in heads[1:]) else ""
         pre = [ln for ln in secs[0][2] if ln.strip()] if secs else []
         if not title and pre and len(pre[0].strip()) <= SHORT_LINE:
             title = pre[0]
@@ -122,7 +124,9 @@ def find_units(sources) -> list[Unit]:
             named = None  # 「SIG名称」, 「请问市场运营的工作包括哪些」: a Chinese title that is no unit's name
         stem = Path(src.name).stem
         if not named and not re.search(r"\d{3}|[0-9a-f]{8}", stem) and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
-            named = (stem, []) if read_name(re.sub(r"[-_]+", " ", stem)) else None  # named after its unit: sig-compliance.md
+            # named after its unit: sig-compliance.md, 人力资源部.md (not 职责.txt: a Chinese name needs a unit suffix)
+            ok = read_name(re.sub(r"[-_]+", " ", stem)) and (not CJK.search(stem) or is_cjk_unit(stem))
+            named = (stem, []) if ok else None
         page = None
         if named:
             name, aliases = named
@@ -137,14 +141,14 @@ def find_units(sources) -> list[Unit]:
             if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
                 aliases.append(re.sub(r"[-_]+", " ", stem))
             page = add(name, aliases, src.name, "title")
-        pages.append((src, page, secs))
+        pages.append((src, page, secs, title))
 
-    outlines = []  # (source, page unit, heading tree, node -> unit label)
-    for src, page, secs in pages:
+    outlines = []  # (source, page unit, heading tree, node -> unit label, page title)
+    for src, page, secs, title in pages:
         nodes = outline.tree(secs)
         label_of: dict[int, str] = {}
         for i, node in enumerate(nodes):
-            if i == 0 and page:
+            if i == 0 and page and node.heading == title:
                 continue  # the page's title: its unit is the page's
             named = read_name(node.heading)
             if not named:
@@ -158,8 +162,8 @@ def find_units(sources) -> list[Unit]:
             if ok:
                 label_of[i] = add(name, aliases + _first_aliases(name, first), src.name, "heading",
                                   parent=_enclosing(nodes, i, label_of, page))
-        outlines.append((src, page, nodes, label_of))
-    for src, _page, _nodes, _labels in outlines:
+        outlines.append((src, page, nodes, label_of, title))
+    for src, *_ in outlines:
         text = src.text
         for name, team in _table_units(text):
             named = read_name(name)
@@ -180,13 +184,13 @@ def find_units(sources) -> list[Unit]:
 
     # A section built like the units' sections beside it (the same sub-headings) is a unit's too: a
     # handbook in one file, where no file name or unit word says so.
-    for src, page, nodes, label_of in outlines:
+    for src, page, nodes, label_of, title in outlines:
         similar = outline.alike(nodes, lambda h: (read_name(h) or ("",))[0])
         changed = True
         while changed:
             changed = False
             for i, node in enumerate(nodes):
-                named = read_name(node.heading) if i not in label_of and not (i == 0 and page) else None
+                named = read_name(node.heading) if i not in label_of and not (i == 0 and page and node.heading == title) else None
                 if not named or not (is_cjk_unit(named[0]) if CJK.search(named[0]) else name_like(named[0])):
                     continue
                 if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())):
