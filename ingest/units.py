@@ -25,6 +25,7 @@ from .names import (
     CJK,
     DETERMINERS,
     DETERMINERS_ZH,
+    HEADING,
     NUMBERING,
     PAREN,
     SHORT_LINE,
@@ -34,6 +35,7 @@ from .names import (
     first_sentence,
     has_unit_word,
     is_cjk_unit,
+    lexicon,
     name_like,
     plain,
     read_name,
@@ -70,7 +72,7 @@ def _table_units(text: str) -> list[tuple[str, bool]]:
                 found.append((head, True))  # a RACI column is a unit (or a role) by construction
             elif tables.OWNER_HEADER.match(head.strip()) or tables.SUPPORT_HEADER.match(head.strip()):
                 for cell in cells:
-                    for part in re.split(r"\s*[,，、/;；]\s*|\s+and\s+", cell):
+                    for part in re.split(r"\s*[,，、/;；+]\s*|\s+and\s+", cell):
                         team = bool(re.match(r"^team\s+", part.strip(), re.I))
                         part = re.sub(r"^(team|the)\s+", "", part.strip(), flags=re.I)
                         if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
@@ -114,8 +116,10 @@ def find_units(sources) -> list[Unit]:
     for src in sources:
         secs = list(sections(src.text))
         heads = [(lv, h) for lv, h, _ in secs if lv > 0]
-        # the first heading titles the page unless headings of its level follow (sections side by side)
-        title = heads[0][1] if heads and not any(lv <= heads[0][0] for lv, _ in heads[1:]) else ""
+        # The first heading titles the page; in text without heading marks, only when no title line of its
+        # level follows (there, side-by-side sections are the usual shape: a duty list in one file).
+        marked = any(HEADING.match(line) for line in src.text.split("\n"))
+        title = heads[0][1] if heads and (marked or not any(lv <= heads[0][0] for lv, _ in heads[1:])) else ""
         pre = [ln for ln in secs[0][2] if ln.strip()] if secs else []
         if not title and pre and len(pre[0].strip()) <= SHORT_LINE:
             title = pre[0]
@@ -160,7 +164,7 @@ def find_units(sources) -> list[Unit]:
             else:
                 ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first))
             if ok:
-                label_of[i] = add(name, aliases + _first_aliases(name, first), src.name, "heading",
+                label_of[i] = add(name, aliases + _first_aliases(name, first, strict=True), src.name, "heading",
                                   parent=_enclosing(nodes, i, label_of, page))
         outlines.append((src, page, nodes, label_of, title))
     for src, *_ in outlines:
@@ -170,7 +174,10 @@ def find_units(sources) -> list[Unit]:
             # An owner cell names a team ("Team CDP", "Security Committee") or a known unit; a person's
             # name ("Kendal", "@someone") in an owner column is not a unit.
             # 「各部门」 ("every department") in an owner cell points at all units, not at one
-            if named and name[0] not in DETERMINERS_ZH and (team or has_unit_word(name) or is_cjk_unit(name) or key(name) in by_alias):
+            role = not CJK.search(name) and name.split()[-1].lower() in lexicon()["role_words"]
+            if named and not role and name[0] not in DETERMINERS_ZH and (
+                team or has_unit_word(name) or is_cjk_unit(name) or key(name) in by_alias
+            ):
                 add(named[0], [], src.name, "table")
         for m in SENTENCE_UNIT_EN.finditer(text):
             if read_name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
@@ -195,7 +202,7 @@ def find_units(sources) -> list[Unit]:
                     continue
                 if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())):
                     first = first_sentence(node.body)
-                    label_of[i] = add(named[0], named[1] + _first_aliases(named[0], first), src.name, "heading",
+                    label_of[i] = add(named[0], named[1] + _first_aliases(named[0], first, strict=True), src.name, "heading",
                                       parent=_enclosing(nodes, i, label_of, page))
                     changed = True
         for i, label in label_of.items():  # a team under a section found a unit only now
@@ -209,8 +216,16 @@ def find_units(sources) -> list[Unit]:
     return list(units.values())
 
 
-def _first_aliases(name: str, first: str) -> list[str]:
-    """Other names in the first sentence's parenthesis right after the name: "The IT Helpdesk (just "IT")"."""
+def _first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
+    """Other names in the first sentence's parenthesis after the name: "The IT Helpdesk (just "IT")".
+    `strict` (a heading's section, whose first line may be anything): only a sentence that opens with the
+    name and the parenthesis right after it ("Recruiting (sometimes called TA) is …"), never amounts."""
+    if strict:
+        m = re.match(rf"(?:the\s+)?{re.escape(name)}(?=\s*[（(])", first, re.I)
+        found = PAREN.match(first, m.end()) if m else None
+        if not found or re.search(r"[£$€¥%]|\d[,.]\d", found.group(1)):
+            return []
+        return aliases_in(found.group(1))
     return [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in aliases_in(m.group(1))]
 
 

@@ -154,3 +154,22 @@ def test_a_handbook_in_one_file_gives_units_from_sections_built_alike(tmp_path):
     assert {"Kiln Team", "Glaze Lab", "Dispatch", "Finance", "Payroll Team"} <= labels
     assert not labels & {"Holidays", "Company handbook", "Travel", "Expenses", "Laptops"}
     assert tax.ancestors("Payroll Team") == ["Finance"]
+
+
+def test_a_role_in_an_owner_cell_is_no_unit_and_the_unit_beside_it_owns_the_row(tmp_path):
+    (tmp_path / "procurement.md").write_text("# Procurement\n\nProcurement buys everything.\n", encoding="utf-8")
+    (tmp_path / "finance.md").write_text(
+        "# Finance\n\n## Approval limits\n\n| Amount | Approver |\n|---|---|\n| Up to $2,000 | Department head |\n"
+        "| Over $2,000 | Department head + Procurement |\n\n"
+        "## Learning\n\nThe learning budget (€1,000 per person) is Finance's to track.\n\n"
+        "### Payroll Team\n\nPayroll Team (sometimes called Pay Ops) runs salaries.\n",
+        encoding="utf-8",
+    )
+    sources = _sources(tmp_path)
+    tax = units.discover(sources)
+    labels = {d.label for d in tax}
+    assert "Procurement" in labels and not any("Department head" in label for label in labels)
+    assert tax.resolve("Pay Ops") == "Payroll Team" and not any("000" in a for d in tax for a in d.aliases)
+    page = next(s for s in sources if s.name == "finance.md")
+    owners = {c.text: c.owner for c in chunker.chunk(page.name, page.text, tax)}
+    assert owners["Over $2,000"] == "Procurement"
