@@ -20,7 +20,7 @@ from assistant.verdict.guard import is_instruction
 from assistant.verdict.taxonomy import Taxonomy
 
 from . import tables
-from .names import SECTION_NUMBER, title_line
+from .names import title_level, title_line
 
 SECTION = re.compile(r"^\s*(?:[\u3220-\u3229]|#{1,6}\s)")
 SUBHEAD = re.compile(r"^\s*(?:\d+\.\d+\s*\S{1,16}|[((]\d+[))].*|\d+、\S{1,10}|[^,。;,;!?!?]{1,16})\s*$")
@@ -235,7 +235,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
         stripped = line.strip()
         if not stripped:
             continue
-        implied = (1 + bool(SECTION_NUMBER.match(line))) if inferred and title_line(lines, i) else 0
+        implied = title_level(lines, i) if inferred and title_line(lines, i) else 0
         if SECTION.match(line) or implied:
             title = stripped.lstrip("# ")
             heading_owner = _first(taxonomy.mentions(title))

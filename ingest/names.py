@@ -125,7 +125,7 @@ def sections(text: str):
             level, heading, body = len(m.group(1)), m.group(2), []
         elif not markdown and title_line(lines, i):
             yield level, heading, body
-            level, heading, body = 1 + bool(SECTION_NUMBER.match(line)), line.strip(), []
+            level, heading, body = title_level(lines, i), line.strip(), []
         else:
             body.append(line)
     yield level, heading, body
@@ -136,6 +136,15 @@ def sections(text: str):
 # numbered as a section is a level below the unnumbered titles.
 SECTION_NUMBER = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+[章节節部分]|[一二三四五六七八九十]+[、.．])")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•·]\s|\d+\s*[.)、．]|[（(][\d一二三四五六七八九十]+[)）])")
+
+
+def title_level(lines: list[str], i: int) -> int:
+    """The level of title line i: one that heads only further titles ("Feature Flags" over "What this
+    team does") is a level above one that heads text; a numbered 「一、」 one is a level below."""
+    if SECTION_NUMBER.match(lines[i]):
+        return 3
+    j = next((k for k in range(i + 1, len(lines)) if lines[k].strip()), None)
+    return 1 if j is not None and title_line(lines, j) else 2
 
 
 def title_line(lines: list[str], i: int) -> bool:
