@@ -38,6 +38,7 @@ def fit(
 SCOPE_L2 = 0.003
 RANKER_L2 = 0.003
 CONFIDENCE_L2 = 0.001
+SMOOTH = 3  # grid steps (0.01 each) either side when the scope threshold is chosen
 
 SCOPE_FEATURES = (
     "evidence", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "cross", "mentioned", "share", "rank_p",
@@ -116,9 +117,13 @@ def fit_models(rows: list[dict]) -> dict:
     y = np.array([1.0 if r["in_scope"] else 0.0 for r in rows])
     ws, bs = fit(x, y, l2=SCOPE_L2, weights=w)
     p = 1.0 / (1.0 + np.exp(-(x @ ws + bs)))
-    # The threshold that best separates covered from uncovered questions on the fitting cases.
+    # The threshold that best separates covered from uncovered questions on the fitting cases, smoothed
+    # over ±0.03: the score is flat near its best, and the middle of that plateau moves less on a corpus
+    # the model was not fit on than its edge does.
     grid = np.linspace(0.2, 0.8, 61)
-    threshold = float(max(grid, key=lambda t: (((p >= t) == (y == 1)) * w).sum()))
+    score = np.array([(((p >= t) == (y == 1)) * w).sum() for t in grid])
+    smooth = np.convolve(score, np.ones(2 * SMOOTH + 1) / (2 * SMOOTH + 1), mode="same")
+    threshold = float(grid[SMOOTH:-SMOOTH][int(np.argmax(smooth[SMOOTH:-SMOOTH]))])
     # Confidence is fit on what would be answered (off-topic questions that slip through count as wrong).
     answered = [r for r, pr in zip(rows, p, strict=True) if pr >= threshold]
     xc, wc = design(answered, CONFIDENCE_FEATURES)
