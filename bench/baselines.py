@@ -29,7 +29,7 @@ def compare(name: str, suite: dict, holdout: bool, home: Path) -> dict:
     s = settings_mod.load(home=str(home / name), corpus=suites.ROOT / suite["corpus"])
     store, _ = resources(s, notice=None)
     tax = store.taxonomy
-    cases = [c for p in suite["holdout" if holdout else "dev"] for c in harness.load_cases(suites.ROOT / p, tax)]
+    cases = [c for p in suite["holdout" if holdout else "dev"] for c in harness.load_cases(suites.ROOT / p, tax, suites.ROOT / suite["corpus"])]
     vectors = store.vectors  # langchain_chroma.Chroma over the same collection
     by_text = {}
     for c in store.chunks.values():

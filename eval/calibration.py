@@ -68,7 +68,7 @@ def collect(suites: dict, root: Path, base_home: Path | None = None) -> list[dic
             s = settings_mod.load(home=str(home), corpus=corpus)
             tax = resources(s, notice=None)[0].taxonomy
             for path in suite["dev"]:
-                for case in load_cases(root / path, tax):
+                for case in load_cases(root / path, tax, corpus):
                     ans = answer(case.question, settings=s, abstain=False)
                     right = not ans.abstained and not case.abstain and is_correct(case, ans, tax)
                     signals = dict(ans.signals or {})

@@ -6,11 +6,13 @@ import json
 import statistics
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.errors import EvalCasesError
 from assistant.models import Answer
 from assistant.settings import Settings
+from assistant.text import fold
 from assistant.verdict.taxonomy import Taxonomy, name_and_alias
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
@@ -40,8 +42,18 @@ def _label(name: str, taxonomy) -> str | None:
     return find(name) or (both and (find(both[0]) or find(both[1]))) or None
 
 
-def load_cases(path: Path, taxonomy: Taxonomy) -> list[Case]:
-    """Parse a JSONL case file; every problem is reported with its line number."""
+@lru_cache(maxsize=8)
+def _corpus_text(corpus: Path) -> str:
+    """Every document of a corpus as the index reads it, folded: to tell a name the documents use from a typo."""
+    from ingest import files
+
+    return fold("\n".join(files.read(p, corpus).text for p in files.find(corpus)))
+
+
+def load_cases(path: Path, taxonomy: Taxonomy, corpus: Path | None = None) -> list[Case]:
+    """Parse a JSONL case file; every problem is reported with its line number. With `corpus`, a case's
+    department that a saved taxonomy lacks but the documents name (「產品團隊」 in a sentence) is kept as
+    written: it can never be matched, so it counts against the tool; any other unknown name is an error."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -69,7 +81,7 @@ def load_cases(path: Path, taxonomy: Taxonomy) -> list[Case]:
         for label in labels:
             c = _label(str(label), taxonomy)
             (canonical if c else unknown).append(c or str(label))
-        if taxonomy.derived:
+        if taxonomy.derived or (unknown and corpus and all(fold(u) in _corpus_text(corpus) for u in unknown)):
             # Derived departments: a name the documents use that discovery missed stays as written
             # (it can never be matched, so it counts against the tool, as it should).
             canonical += [u for u in unknown if u not in canonical]

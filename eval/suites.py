@@ -38,6 +38,6 @@ def run(suites: dict, settings, holdout: bool = False, **answer_kwargs) -> dict:
     for name, suite in suites.items():
         s = settings.with_overrides(home=settings.home / "suites" / name, corpus=ROOT / suite["corpus"])
         tax = resources(s, notice=None)[0].taxonomy
-        cases = [c for path in suite["holdout" if holdout else "dev"] for c in harness.load_cases(ROOT / path, tax)]
+        cases = [c for path in suite["holdout" if holdout else "dev"] for c in harness.load_cases(ROOT / path, tax, ROOT / suite["corpus"])]
         reports[name] = harness.run(cases, s, tax, **answer_kwargs)
     return reports

@@ -183,7 +183,7 @@ def cmd_eval(args) -> int:
                 print(f"== {name} ({'holdout' if args.holdout else 'dev'})\n{evaluation.table(report)}\n")
         return 0
     tax = resources(s)[0].taxonomy  # what the answer path uses: saved, or derived at ingest
-    cases = evaluation.load_cases(Path(args.cases) if args.cases else evaluation.default_cases_path(), tax)
+    cases = evaluation.load_cases(Path(args.cases) if args.cases else evaluation.default_cases_path(), tax, s.corpus)
     report = evaluation.run(cases, s, tax, fusion=args.fusion)
     if args.calibrate:
         from eval import suites

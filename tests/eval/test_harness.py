@@ -52,6 +52,18 @@ def test_case_file_errors_name_the_line(tmp_path, line, needle):
         load_cases(p, TAX)
 
 
+def test_a_name_the_documents_use_but_the_saved_taxonomy_lacks_counts_against_the_tool(tmp_path):
+    """A blind case writer answers 「產品團隊」, which the article names in a sentence: kept as written (never
+    matched, so the case is wrong), while a name the documents never use is still a typo and an error."""
+    p = tmp_path / "c.jsonl"
+    p.write_text(json.dumps({"id": "a", "question": "x", "departments": ["產品團隊"]}, ensure_ascii=False), encoding="utf-8")
+    case = load_cases(p, TAX, DIR)[0]
+    assert case.departments == ("產品團隊",) and not is_correct(case, _ans("品牌部"), TAX)
+    p.write_text(json.dumps({"id": "a", "question": "x", "departments": ["法務部"]}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(EvalCasesError, match="unknown department label"):
+        load_cases(p, TAX, DIR)
+
+
 def test_aliases_in_case_files_are_normalised(tmp_path):
     p = tmp_path / "c.jsonl"
     p.write_text(json.dumps({"id": "a", "question": "x", "departments": ["公关部", "企划部"]}, ensure_ascii=False))
