@@ -42,7 +42,7 @@ SMOOTH = 3  # grid steps (0.01 each) either side when the scope threshold is cho
 
 SCOPE_FEATURES = (
     "evidence", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "cross", "mentioned", "share", "rank_p",
-    "curated", "offtopic", "offtopic_margin",
+    "curated", "offtopic", "offtopic_margin", "offtopic_margin_cross",
 )  # fmt: skip
 CONFIDENCE_FEATURES = (
     "share", "margin", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "rank_p", "rank_margin", "curated",

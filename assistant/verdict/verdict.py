@@ -221,6 +221,9 @@ def decide(
         # how near the nearest everyday off-topic question ("write a haiku", "which crypto to buy") comes
         "offtopic": offtopic or 0.0,
         "offtopic_margin": best_dense - offtopic if offtopic is not None else 0.0,
+        # A foreign question meets the passages across languages (lower for every question) but the
+        # off-topic questions in its own: the same margin means less there, so it has its own weight.
+        "offtopic_margin_cross": (best_dense - offtopic) * x if offtopic is not None else 0.0,
         "rank_p": learned[0][1] if learned else 0.0,
         "rank_margin": learned[0][1] - (learned[1][1] if len(learned) > 1 else 0.0) if learned else 0.0,
     }
