@@ -124,8 +124,6 @@ def answer(
         answer=_answer_text(dept, sides, citations, lang, taxonomy),
         alternatives=alternatives,
         depends=sides,
-        abstained=False,
-        reason=None,
         citations=citations,
         lang=lang,
         signals=verdict.features | {"candidates": verdict.candidates},

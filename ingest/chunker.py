@@ -55,14 +55,6 @@ class _State:
     seen: Counter = field(default_factory=Counter)
 
 
-def _spans(text: str):
-    """(start, end) of each line without its newline."""
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
-
-
 def _pieces(text: str, start: int, end: int):
     """Split a long line into sentences, trimmed, as (start, end) offsets into `text`."""
     line = text[start:end]
@@ -190,7 +182,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
     stem = re.sub(r"[-_]+", " ", source.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip()
     st = _State(page_owner=taxonomy.resolve(stem) if stem else None)
     chunks: list[Chunk] = []
-    line_starts = [a for a, _ in _spans(text)]
+    line_starts = [a for a, _ in tables.line_spans(text)]
 
     def line_of(offset: int) -> int:
         lo, hi = 0, len(line_starts) - 1
@@ -202,7 +194,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                 hi = mid - 1
         return lo + 1
 
-    spans = list(_spans(text))
+    spans = tables.line_spans(text)
 
     def next_is_item(i: int) -> bool:
         for a2, b2 in spans[i + 1 :]:

@@ -109,6 +109,11 @@ def only_generic(text: str) -> bool:
     return not re.sub(r"[\W_]+", "", rest)
 
 
+def marked(lines: list[str]) -> bool:
+    """Does the text mark its headings (Markdown `#`)? Without marks, its title lines are read as headings."""
+    return any(HEADING.match(line) for line in lines)
+
+
 def sections(text: str):
     """(level, heading, body lines) for each heading; level 0 is the text before the first heading."""
     lines = text.split("\n")
@@ -116,7 +121,7 @@ def sections(text: str):
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is not None:
             lines = lines[end + 1 :]
-    markdown = any(HEADING.match(line) for line in lines)
+    markdown = marked(lines)
     level, heading, body = 0, "", []
     for i, line in enumerate(lines):
         m = HEADING.match(line)

@@ -82,7 +82,6 @@ class Row:
     owner: str | None  # unit as written (R unit, owner cell) or None
     accountable: str | None = None
     named: tuple[str, ...] = ()  # every unit the row names (C and I included), as written
-    owner_cell: str | None = None  # the owner cell whole: "Team Dollars & Cents" is one unit, not two
 
 
 def plain(text: str) -> str:
@@ -202,10 +201,20 @@ def classify(table: Table) -> None:
         table.task = next((j for j in range(width) if j != owner and j not in table.support_cols), 0)
 
 
-def _units_in(value: str) -> list[str]:
-    """Unit names in an owner cell: 'Sales, Legal' / '市场部、财务部' / 'Team A + Team B'."""
-    parts = [p.strip() for p in re.split(r"\s*(?:[,，、;；/+&]|\band\b|\bwith\b|及|和|与|與)\s*", value) if p.strip()]
+def owner_names(value: str) -> list[str]:
+    """Unit names in an owner cell: 'Sales, Legal' / '市场部、财务部' / 'Department head + Procurement'.
+    "&" does not split: it is part of names ("Team Dollars & Cents", "Brand & Content")."""
+    parts = [p.strip() for p in re.split(r"\s*(?:[,，、;；/+]|\band\b|\bwith\b|及|和|与|與)\s*", value) if p.strip()]
     return [p for p in parts if len(p) <= 40]
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line without its newline."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
 
 
 def rows(text: str, table: Table) -> list[Row]:
@@ -226,7 +235,7 @@ def rows(text: str, table: Table) -> list[Row]:
             continue
         pairs = [f"{h}: {v}" for h, v in zip(heads, values, strict=False) if v and h]
         context = "; ".join(pairs) if pairs else values[key]
-        owner = accountable = cell = None
+        owner = accountable = None
         named: list[str] = []
         if table.kind == "raci":
             by_role: dict[str, list[str]] = {}
@@ -243,11 +252,10 @@ def rows(text: str, table: Table) -> list[Row]:
                 f"{words[r]}: {', '.join(by_role[r])}" for r in "RACI" if by_role.get(r)
             )
         elif table.kind == "owner":
-            cell = values[table.owner_col] if table.owner_col < len(values) else None
-            owners = _units_in(cell) if cell else []
+            owners = owner_names(values[table.owner_col]) if table.owner_col < len(values) else []
             owner = owners[0] if owners else None
-            named = owners + [u for j in table.support_cols if j < len(values) for u in _units_in(values[j])]
-        out.append(Row(s, e, line, context, owner, accountable, tuple(dict.fromkeys(named)), cell))
+            named = owners + [u for j in table.support_cols if j < len(values) for u in owner_names(values[j])]
+        out.append(Row(s, e, line, context, owner, accountable, tuple(dict.fromkeys(named))))
     return out
 
 
@@ -274,7 +282,7 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
             owner = mentions[0] if mentions else fallback
             accountable = None
         elif table.kind == "owner":  # an owner cell the taxonomy does not know ("Your manager"): as for text
-            owner = unit(r.owner_cell) or unit(r.owner) or next((unit(n) for n in r.named if unit(n)), None) or fallback
+            owner = unit(r.owner) or next((unit(n) for n in r.named if unit(n)), None) or fallback
             accountable = None
         else:
             owner = unit(r.owner)

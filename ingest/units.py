@@ -25,7 +25,6 @@ from .names import (
     CJK,
     DETERMINERS,
     DETERMINERS_ZH,
-    HEADING,
     NUMBERING,
     PAREN,
     SHORT_LINE,
@@ -36,6 +35,7 @@ from .names import (
     has_unit_word,
     is_cjk_unit,
     lexicon,
+    marked,
     name_like,
     plain,
     read_name,
@@ -56,12 +56,8 @@ class Unit:
 def _table_units(text: str) -> list[tuple[str, bool]]:
     """Unit names from the Markdown tables (as ingest/tables.py reads them): the cells of owner columns,
     and the headers of RACI columns. (name, written with "Team") pairs."""
-    spans, at = [], 0
-    for line in text.split("\n"):
-        spans.append((at, at + len(line)))
-        at += len(line) + 1
     found: list[tuple[str, bool]] = []
-    for table in tables.find(text, spans).values():
+    for table in tables.find(text, tables.line_spans(text)).values():
         header = [c.text for c in table.header]
         body = [[c.text for c in cells] for _, cells in table.rows if len(cells) == len(header)]
         for j, head in enumerate(header):
@@ -71,12 +67,11 @@ def _table_units(text: str) -> list[tuple[str, bool]]:
             if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
                 found.append((head, True))  # a RACI column is a unit (or a role) by construction
             elif tables.OWNER_HEADER.match(head.strip()) or tables.SUPPORT_HEADER.match(head.strip()):
-                for cell in cells:
-                    for part in re.split(r"\s*[,，、/;；+]\s*|\s+and\s+", cell):
-                        team = bool(re.match(r"^team\s+", part.strip(), re.I))
-                        part = re.sub(r"^(team|the)\s+", "", part.strip(), flags=re.I)
-                        if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
-                            found.append((part, team))
+                for part in (name for cell in cells for name in tables.owner_names(cell)):
+                    team = bool(re.match(r"^team\s+", part, re.I))
+                    part = re.sub(r"^(team|the)\s+", "", part, flags=re.I)
+                    if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
+                        found.append((part, team))
     return found
 
 
@@ -118,8 +113,7 @@ def find_units(sources) -> list[Unit]:
         heads = [(lv, h) for lv, h, _ in secs if lv > 0]
         # The first heading titles the page; in text without heading marks, only when no title line of its
         # level follows (there, side-by-side sections are the usual shape: a duty list in one file).
-        marked = any(HEADING.match(line) for line in src.text.split("\n"))
-        title = heads[0][1] if heads and (marked or not any(lv <= heads[0][0] for lv, _ in heads[1:])) else ""
+        title = heads[0][1] if heads and (marked(src.text.split("\n")) or not any(lv <= heads[0][0] for lv, _ in heads[1:])) else ""
         pre = [ln for ln in secs[0][2] if ln.strip()] if secs else []
         if not title and pre and len(pre[0].strip()) <= SHORT_LINE:
             title = pre[0]

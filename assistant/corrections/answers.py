@@ -74,8 +74,6 @@ def corrected(ans: Answer, m: Match, taxonomy, settings: Settings) -> Answer:
         answer=_text(c, dept, doc_dept if not agree else None, doc_refs, lang, taxonomy),
         alternatives=alternatives,
         depends=depends,
-        abstained=False,
-        reason=None,
         citations=citations,
         lang=lang,
         accountable=ans.accountable if agree else None,

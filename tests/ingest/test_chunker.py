@@ -83,39 +83,38 @@ def test_generic_markdown_and_crlf(tmp_path):
         assert text[c.start : c.end] == c.text
 
 
-def test_text_without_heading_marks_reads_its_title_lines_as_headings(tmp_path):
-    """A duty list saved as plain text (or Word without heading styles): 「人力资源部」 on its own line heads
-    its duties, 「一、主要职责」 is a part of it, and the next unit's title line ends it."""
+def _one_file(tmp_path, name: str, text: str):
+    """Departments derived from one file written to `tmp_path`, and its chunks' owners by text."""
     from ingest import units
     from ingest.files import find
 
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    sources = [read(p, tmp_path) for p in find(tmp_path)]
+    tax = units.discover(sources)
+    return {d.label for d in tax}, {c.text: c.owner for c in chunk(sources[0].name, sources[0].text, tax)}
+
+
+def test_text_without_heading_marks_reads_its_title_lines_as_headings(tmp_path):
+    """A duty list saved as plain text (or Word without heading styles): 「人力资源部」 on its own line heads
+    its duties, 「一、主要职责」 is a part of it, and the next unit's title line ends it."""
     text = (
         "部门职责说明书\n\n\n人力资源部\n\n人力资源部是公司人事管理的职能部门。\n\n一、主要职责\n\n"
         "1. 员工招聘、录用与离职手续的办理；\n2. 社会保险的申报与缴纳。\n\n"
         "财务部\n\n财务部是公司资金管理的职能部门。\n\n一、主要职责\n\n1. 费用报销的审核；\n2. 年度预算的编制。\n"
     )
-    (tmp_path / "职责.txt").write_text(text, encoding="utf-8")
-    sources = [read(p, tmp_path) for p in find(tmp_path)]
-    tax = units.discover(sources)
-    assert {"人力资源部", "财务部"} <= {d.label for d in tax}
-    owners = {c.text: c.owner for c in chunk(sources[0].name, sources[0].text, tax)}
+    labels, owners = _one_file(tmp_path, "职责.txt", text)
+    assert {"人力资源部", "财务部"} <= labels
     assert owners["1. 员工招聘、录用与离职手续的办理；"] == "人力资源部"
     assert owners["2. 年度预算的编制。"] == "财务部"
 
 
 def test_a_plain_title_line_that_names_no_unit_stays_inside_the_unit_above(tmp_path):
-    from ingest import units
-    from ingest.files import find
-
     text = (
         "Handbook\n\n\nCustomer Support\n\nThe Customer Support team answers the support inbox.\n\n"
         "Escalation paths\n\nBugs go to the on-call engineer after triage.\n\n"
         "Payroll\n\nThe Payroll team runs salaries every month.\n"
     )
-    (tmp_path / "handbook.txt").write_text(text, encoding="utf-8")
-    sources = [read(p, tmp_path) for p in find(tmp_path)]
-    tax = units.discover(sources)
-    assert {"Customer Support", "Payroll"} <= {d.label for d in tax} and "Escalation paths" not in {d.label for d in tax}
-    owners = {c.text: c.owner for c in chunk(sources[0].name, sources[0].text, tax)}
+    labels, owners = _one_file(tmp_path, "handbook.txt", text)
+    assert {"Customer Support", "Payroll"} <= labels and "Escalation paths" not in labels
     assert owners["Bugs go to the on-call engineer after triage."] == "Customer Support"
     assert owners["The Payroll team runs salaries every month."] == "Payroll"

@@ -7,16 +7,8 @@ import pytest
 from ingest import tables
 
 
-def _spans(text: str):
-    pos, out = 0, []
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
 def _rows(text: str):
-    found = tables.find(text, _spans(text))
+    found = tables.find(text, tables.line_spans(text))
     assert len(found) == 1
     table = next(iter(found.values()))
     return table, tables.rows(text, table)
@@ -96,4 +88,4 @@ def test_escaped_pipe_stays_inside_its_cell():
 
 def test_lines_that_are_not_a_table_are_left_alone():
     text = "| a quoted pipe line\nno separator | here\n"
-    assert tables.find(text, _spans(text)) == {}
+    assert tables.find(text, tables.line_spans(text)) == {}

@@ -15,6 +15,12 @@ def _sources(corpus: Path):
     return [files.read(p, corpus) for p in files.find(corpus)]
 
 
+def _owners(sources, name: str, taxonomy) -> dict[str, str | None]:
+    """The owners of one file's chunks, by chunk text."""
+    page = next(s for s in sources if s.name == name)
+    return {c.text: c.owner for c in chunker.chunk(page.name, page.text, taxonomy)}
+
+
 @pytest.mark.parametrize("name", ["northwind-handbook", "huaxin-duties"])
 def test_discovers_at_least_90_percent_of_units_under_their_own_names(name):
     corpus = CORPORA / name / "documents"
@@ -81,8 +87,7 @@ def test_owner_cells_name_units_as_their_pages_do_without_the_generic_word(tmp_p
     assert tax.canonical("Team Replay") is None  # not an alias: matched by its key
     assert tax.resolve("Team Replay") == "Replay" and tax.resolve("billing team") == "Team Billing"
     assert tax.resolve("Team Nobody") is None
-    page = next(s for s in sources if s.name == "features.md")
-    owners = {c.text: c.owner for c in chunker.chunk(page.name, page.text, tax)}
+    owners = _owners(sources, "features.md", tax)
     assert owners["Heatmaps"] == "Replay" and owners["Usage limits"] == "Team Billing"
 
 
@@ -131,8 +136,7 @@ def test_an_owner_cell_whose_unit_name_has_an_ampersand_owns_its_row(tmp_path):
     )
     sources = _sources(tmp_path)
     tax = units.discover(sources)
-    page = next(s for s in sources if s.name == "features.md")
-    owners = {c.text: c.owner for c in chunker.chunk(page.name, page.text, tax)}
+    owners = _owners(sources, "features.md", tax)
     assert owners["Billing"] == "Dollars & Cents" and owners["Quotes"] == "Sales"
 
 
@@ -170,6 +174,5 @@ def test_a_role_in_an_owner_cell_is_no_unit_and_the_unit_beside_it_owns_the_row(
     labels = {d.label for d in tax}
     assert "Procurement" in labels and not any("Department head" in label for label in labels)
     assert tax.resolve("Pay Ops") == "Payroll Team" and not any("000" in a for d in tax for a in d.aliases)
-    page = next(s for s in sources if s.name == "finance.md")
-    owners = {c.text: c.owner for c in chunker.chunk(page.name, page.text, tax)}
+    owners = _owners(sources, "finance.md", tax)
     assert owners["Over $2,000"] == "Procurement"
