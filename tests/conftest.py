@@ -36,14 +36,15 @@ def home(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_home(tmp_path_factory) -> Path:
-    """A WHOSEJOB_HOME with the bundled corpus ingested once for the whole session (read-only use)."""
+def built_home(tmp_path_factory, shared_cache) -> Path:
+    """A WHOSEJOB_HOME with the bundled corpus ingested once for the whole session (read-only use).
+    Its caches go to the shared cache, so the copies tests make of it hold only the index."""
     from assistant import settings
     from assistant.index.resources import embedder_for
     from ingest.pipeline import run
 
     path = tmp_path_factory.mktemp("built") / "home"
-    s = settings.load(environ={}, home=path)
+    s = settings.load(environ={}, home=path, cache=shared_cache)
     run(s, embedder_for(s), progress=False)
     return path
 
@@ -53,7 +54,7 @@ def ready(built_home, home, monkeypatch):
     """Settings pointing at a copy of the session index (tests may write feedback beside it)."""
     from assistant import settings
 
-    shutil.copytree(built_home, home, dirs_exist_ok=True)
+    shutil.copytree(built_home, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns("cache"))
     return settings.load(home=home)
 
 
