@@ -49,9 +49,11 @@ test: setup browser
 # The regression run on every corpus the project ships (the bundled article and eval/corpora/*): fails when
 # accuracy drops >1 point below that corpus's baseline or a citation is not verbatim; lists flipped cases.
 CORPORA := northwind-handbook huaxin-duties
+# Each corpus gets its own home in one temporary folder (one shared model cache), removed when the run ends.
 eval: runtime
-	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json
-	@for c in $(CORPORA); do echo "== $$c"; WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; export WHOSEJOB_CACHE=$$tmp/cache; \
+	WHOSEJOB_HOME=$$tmp/bundled $(BIN)/whosejob eval --baseline eval/baseline.json || exit 1; \
+	for c in $(CORPORA); do echo "== $$c"; WHOSEJOB_HOME=$$tmp/$$c $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
 		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json >/dev/null || exit 1; done
 
 # The benchmark report in docs/ (1k to 100k chunks: the 100k size takes tens of minutes on 2 cores).
@@ -60,9 +62,10 @@ bench: runtime
 	$(BIN)/whosejob bench --sizes $${SIZES:-1000,10000,100000} --out docs
 
 baseline: runtime
-	WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null
-	for c in $(CORPORA); do WHOSEJOB_HOME=$$(mktemp -d) $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
-		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json --update-baseline >/dev/null; done
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; export WHOSEJOB_CACHE=$$tmp/cache; \
+	WHOSEJOB_HOME=$$tmp/bundled $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null || exit 1; \
+	for c in $(CORPORA); do WHOSEJOB_HOME=$$tmp/$$c $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
+		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json --update-baseline >/dev/null || exit 1; done
 
 lint: setup
 	$(BIN)/ruff check assistant ingest eval bench tests
