@@ -108,6 +108,7 @@ def find_units(sources) -> list[Unit]:
         return label
 
     pages: list[tuple[object, str | None, list]] = []
+    subjects: list[tuple[str, str]] = []  # (page unit, a name its first sentence gives it)
     for src in sources:
         secs = list(sections(src.text))
         heads = [(lv, h) for lv, h, _ in secs if lv > 0]
@@ -139,7 +140,13 @@ def find_units(sources) -> list[Unit]:
             if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
                 aliases.append(re.sub(r"[-_]+", " ", stem))
             page = add(name, aliases, src.name, "title")
+            subjects += [(page, a) for a in _subject_aliases(name, first)] if page else []
         pages.append((src, page, secs, title))
+    # A page's first sentence may open with another body (「技术委员会负责批准本组」): its names count only
+    # when no other page's unit has that name, or a name containing it.
+    for page, alias in subjects:
+        if not any(key(alias) in k for k, label in by_alias.items() if label != page):
+            add(page, [alias], "", "title")
 
     outlines = []  # (source, page unit, heading tree, node -> unit label, page title)
     for src, page, secs, title in pages:
@@ -221,6 +228,30 @@ def _first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
             return []
         return aliases_in(found.group(1))
     return [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in aliases_in(m.group(1))]
+
+
+# The Chinese name a page's first sentence opens with, before what the unit does: 「基础设施组主要是负责…」,
+# 「openEuler包管理工作组是…」 (an organisation's Latin name may come first).
+ZH_SUBJECT = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9_-]*\s*)?([\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15}?)(?=主要|是|负责|負責|致力|为|為|承担|承擔)")
+NAME_BEFORE = re.compile(r"(?:\b(?:[Tt]he|[Oo]ur)\s+)?([A-Za-z][A-Za-z0-9&-]*(?:\s+[A-Za-z][A-Za-z0-9&-]*){0,4}|[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15})\s*$")
+
+
+def _subject_aliases(name: str, first: str) -> list[str]:
+    """Other names of a page's unit in its first sentence: the name a parenthesis abbreviates to the page's
+    name (「总经理办公室（简称总经办）是…」 on 总经办's page), and the Chinese name the sentence opens with
+    on a page titled in Latin letters (「基础设施组主要是负责…」 under "# Infrastructure")."""
+    out = []
+    for m in PAREN.finditer(first):
+        if m.start() > len(name) + 40:
+            break
+        if any(key(a) == key(name) for a in aliases_in(m.group(1))):
+            before = NAME_BEFORE.search(first[: m.start()])
+            if before and key(before.group(1)) != key(name) and (is_cjk_unit(before.group(1)) or has_unit_word(before.group(1))):
+                out.append(before.group(1))
+    subject = ZH_SUBJECT.match(first)
+    if subject and not CJK.search(name) and is_cjk_unit(subject.group(1)):
+        out.append(subject.group(1))
+    return out
 
 
 def _enclosing(nodes, i: int, label_of: dict[int, str], page: str | None) -> str | None:

@@ -176,3 +176,23 @@ def test_a_role_in_an_owner_cell_is_no_unit_and_the_unit_beside_it_owns_the_row(
     assert tax.resolve("Pay Ops") == "Payroll Team" and not any("000" in a for d in tax for a in d.aliases)
     owners = _owners(sources, "finance.md", tax)
     assert owners["Over $2,000"] == "Procurement"
+
+
+def test_a_pages_first_sentence_gives_its_unit_the_full_and_the_other_languages_name(tmp_path):
+    (tmp_path / "总经办.md").write_text(
+        "# 总经办\n\n总经理办公室（简称总经办）是公司的综合协调机构。\n\n## 职责\n\n负责会议安排。\n", encoding="utf-8"
+    )
+    (tmp_path / "Infrastructure.md").write_text(
+        "# Infrastructure\n\n基础设施组主要是负责社区的服务器与邮件列表维护。\n", encoding="utf-8"
+    )
+    (tmp_path / "Packaging.md").write_text(
+        "# Packaging\n\nAcme包管理工作组是技术委员会下的软件包管理机构，负责打包规范。\n", encoding="utf-8"
+    )
+    (tmp_path / "Desktop.md").write_text("# Desktop\n\n技术委员会负责批准本组的成立。\n", encoding="utf-8")
+    (tmp_path / "TC.md").write_text("# Acme技术委员会\n\nAcme技术委员会是社区的技术决策机构。\n", encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert tax.resolve("总经理办公室") == "总经办"
+    assert tax.resolve("基础设施组") == "Infrastructure"
+    assert tax.resolve("包管理工作组") == "Packaging"
+    # a first sentence about another body (the committee approving the group) names no alias
+    assert tax.resolve("技术委员会") != "Desktop"
