@@ -81,6 +81,7 @@ def answer(
     verdict = decide(
         query, hits, taxonomy, mentioned, coverage, about_department, cross=cross, abstain=abstain,
         background=yardstick, pool=pool, offtopic=store.offtopic_similarity(vector),
+        lexical=(store.meta.get("lexical") or {}).get(family(lang)),
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

@@ -41,7 +41,7 @@ CONFIDENCE_L2 = 0.001
 SMOOTH = 3  # grid steps (0.01 each) either side when the scope threshold is chosen
 
 SCOPE_FEATURES = (
-    "evidence", "dense", "dense_z", "dense_cross", "coverage_same", "keyword", "cross", "mentioned", "share", "rank_p",
+    "evidence", "dense", "dense_z", "dense_cross", "coverage_z", "keyword_z", "cross", "mentioned", "share", "rank_p",
     "curated", "offtopic", "offtopic_margin", "offtopic_margin_cross",
 )  # fmt: skip
 CONFIDENCE_FEATURES = (

@@ -3,7 +3,9 @@ question the documents cover from one they merely resemble (cosine levels differ
 
 The questions (assistant/verdict/offtopic.txt) are about weather, food, homework, code, … never about
 work; at ingest each is matched against the corpus and the mean and spread of their best similarity are
-kept in the index metadata. The verdict scores a question's best similarity in those units.
+kept in the index metadata. The verdict scores a question's best similarity in those units, and its word
+coverage and best keyword score in the units of theirs: a large corpus with a large vocabulary has some
+of any question's words, so the same share of words found means less there than in a small one.
 """
 
 from __future__ import annotations
@@ -73,4 +75,22 @@ def stats(vecs: np.ndarray, matrix: np.ndarray) -> dict[str, list[float]]:
         sel = np.array([family(script(q)) == fam for q in qs])
         if sel.sum() >= 10:
             out[fam] = [float(best[sel].mean()), float(max(best[sel].std(), 1e-3))]
+    return out
+
+
+def lexical(keyword) -> dict[str, list[float]]:
+    """{'en': [coverage mean, std, keyword mean, std], 'zh': …} of the off-topic questions against the
+    corpus's keyword index (keyword: the best BM25 score as the verdict scales it, s / (s + 5))."""
+    from assistant.text import family, script
+
+    rows: dict[str, list[tuple[float, float]]] = {}
+    for q in questions():
+        found = keyword.search(q, 1)
+        best = found[0][1] if found else 0.0
+        rows.setdefault(family(script(q)), []).append((keyword.coverage(q), best / (best + 5.0)))
+    out = {}
+    for fam, vals in rows.items():
+        if len(vals) >= 10:
+            cov, kw = np.array(vals).T
+            out[fam] = [float(cov.mean()), float(max(cov.std(), 0.02)), float(kw.mean()), float(max(kw.std(), 0.02))]
     return out

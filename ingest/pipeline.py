@@ -24,7 +24,7 @@ from . import background, files, units
 from .chunker import chunk, index_text
 from .convert import location_at
 
-INDEX_VERSION = 17  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
+INDEX_VERSION = 18  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
 BATCH = 64
 EMBED_THREADS = 2  # one BLAS thread each; more threads than cores only adds contention
 
@@ -65,10 +65,12 @@ class Report:
         )
 
 
-def _keyword(ids: list[str], texts: list[str], vocabulary: tuple[str, ...], gen_dir) -> float:
+def _keyword(ids: list[str], texts: list[str], vocabulary: tuple[str, ...], gen_dir) -> tuple[float, dict]:
+    """Build and save the BM25 index; (seconds, the off-topic questions' lexical yardstick over it)."""
     started = time.perf_counter()
-    KeywordIndex.build(ids, texts, vocabulary).save(gen_dir / "keyword")
-    return time.perf_counter() - started
+    index = KeywordIndex.build(ids, texts, vocabulary)
+    index.save(gen_dir / "keyword")
+    return time.perf_counter() - started, background.lexical(index)
 
 
 def _side_executor():
@@ -257,7 +259,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             embed_started = time.perf_counter()
             fresh = _embed(embedder, todo, progress)
             embed_seconds = time.perf_counter() - embed_started
-            keyword_seconds = keyword_job.result()
+            keyword_seconds, lexical = keyword_job.result()
         matrix = np.zeros((len(chunks), dim), dtype=np.float32)
         for i, k in enumerate(keys):
             matrix[i] = fresh[k] if k in fresh else old_vectors[k]
@@ -296,6 +298,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "chroma_url": settings.chroma_url,
             "taxonomy": taxonomy.to_dict() if taxonomy.derived else None,
             "background": background.stats(offtopic, matrix),
+            "lexical": lexical,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))

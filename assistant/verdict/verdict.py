@@ -98,13 +98,15 @@ def decide(
     background: list[float] | None = None,
     pool: list[Hit] | None = None,
     offtopic: float | None = None,
+    lexical: list[float] | None = None,
 ) -> Verdict:
     """The verdict for a question given its retrieved chunks.
 
     `mentioned` are departments the question names; `about_department` means it asks about them
     and nothing else (「企劃部是做什麼的?」), so the first named one is the answer. `cross`: the question
     is in another language than the sources, so shared words say little. `abstain=False` answers even
-    when the sources look silent (to collect the features the scope model is fit on).
+    when the sources look silent (to collect the features the scope model is fit on). `background`,
+    `offtopic` and `lexical`: how near everyday off-topic questions come to this corpus (ingest/background.py).
     """
     folded = fold(query.text)
     if not has_content(query.text):
@@ -224,6 +226,10 @@ def decide(
         # A foreign question meets the passages across languages (lower for every question) but the
         # off-topic questions in its own: the same margin means less there, so it has its own weight.
         "offtopic_margin_cross": (best_dense - offtopic) * x if offtopic is not None else 0.0,
+        # word coverage and keyword strength in units of how much of them everyday off-topic questions get
+        # from this corpus (ingest/background.py): the scope model carries over between corpora of any size
+        "coverage_z": (coverage - lexical[0]) * (1 - x) / lexical[1] / 4.0 if lexical else 0.0,
+        "keyword_z": (best_kw / (best_kw + 5.0) - lexical[2]) / lexical[3] / 4.0 if lexical else 0.0,
         "rank_p": learned[0][1] if learned else 0.0,
         "rank_margin": learned[0][1] - (learned[1][1] if len(learned) > 1 else 0.0) if learned else 0.0,
     }

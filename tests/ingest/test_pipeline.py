@@ -68,6 +68,7 @@ def test_generation_switch_is_recorded(cfg):
     meta = json.loads((cfg.index_dir / "current.json").read_text())
     assert meta["generation"] == report.generation
     assert meta["embedder"] == "use-m3" and meta["dim"] == 512
+    assert set(meta["lexical"]) == {"en", "zh"}  # the off-topic yardstick of word coverage (ingest/background.py)
     assert (cfg.index_dir / "gens" / report.generation / "manifest.json").exists()
 
 
