@@ -291,6 +291,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         meta = {
             "generation": generation,
             "fingerprint": fingerprint,
+            "corpus": str(settings.corpus.resolve()),  # an index answers for the folder it was built from
             "embedder": name,
             "dim": dim,
             "chunks": len(chunks),

@@ -297,6 +297,7 @@ def open_current(settings: Settings, embedder) -> Store:
         if hit and hit[0] == mtime:
             store = hit[1]
             if store.settings != settings:  # same index, other options (llm, reranker, k): the caller's win
+                _same_corpus(store.meta, settings)
                 store = replace(store, settings=settings)
                 _cache[key] = (mtime, store)
             if not settings.chroma_url or time.monotonic() - store.checked < POINTER_TTL:
@@ -311,9 +312,23 @@ def open_current(settings: Settings, embedder) -> Store:
             mtime = path.stat().st_mtime
         elif meta is None:
             raise IndexMissing(f"no index at {settings.index_dir}; run `whosejob ingest` first")
+        _same_corpus(meta, settings)
         store = _open(settings, embedder, meta)
         _cache[key] = (mtime, store)
         return store
+
+
+def _same_corpus(meta: dict, settings: Settings) -> None:
+    """An index answers only for the folder it was built from: another one's chunks under this folder's
+    departments would answer with the wrong organisation's units. (A server's index is shared by machines
+    that may not hold the documents at all, so there the server's index is the corpus.)"""
+    built = meta.get("corpus")
+    if built and not settings.chroma_url and Path(built) != settings.corpus.resolve():
+        raise IndexMismatch(
+            f"the index in {settings.index_dir} was built from {built}, not {settings.corpus}; run "
+            f"`whosejob ingest --corpus {settings.corpus}` to rebuild it for that folder, or give that "
+            "folder its own WHOSEJOB_HOME"
+        )
 
 
 def _open(settings: Settings, embedder, meta: dict) -> Store:

@@ -200,3 +200,22 @@ def test_server_stopped_then_restarted_on_the_same_port_recovers_without_a_resta
             monkeypatch.setattr(store, "POINTER_TTL", ttl)
             assert answer(question, settings=s).to_dict() == before  # at once, in the same process
         assert answer("Who writes press releases?", settings=s).department == "公關部"
+
+
+def test_an_index_answers_only_for_the_folder_it_was_built_from(ready, tmp_path):
+    """Asking about another folder in a home whose index holds the bundled article is a one-line error
+    (it was a KeyError: the article's owners under the other folder's departments); ingesting that folder
+    switches the home to it."""
+    other = tmp_path / "acme"
+    other.mkdir()
+    (other / "billing.md").write_text("# Billing Team\n\nThe Billing team owns invoices and refunds.\n", encoding="utf-8")
+    env = {"WHOSEJOB_HOME": str(ready.home), "HF_HUB_OFFLINE": "1"}
+    before = read_current(ready)["generation"]
+    out = _cli("ask", "--corpus", str(other), "Who handles refunds?", env_extra=env)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "was built from" in out.stderr and "whosejob ingest" in out.stderr
+    assert read_current(ready)["generation"] == before  # the bundled index is untouched
+    assert _cli("ingest", "--corpus", str(other), env_extra=env).returncode == 0
+    answered = _cli("ask", "--json", "--corpus", str(other), "Who handles refunds?", env_extra=env)
+    assert answered.returncode == 0, answered.stderr
+    assert json.loads(answered.stdout)["department"] == "Billing Team"
