@@ -24,7 +24,7 @@ from . import background, files, units
 from .chunker import chunk, index_text
 from .convert import location_at
 
-INDEX_VERSION = 18  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
+INDEX_VERSION = 19  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
 BATCH = 64
 EMBED_THREADS = 2  # one BLAS thread each; more threads than cores only adds contention
 
