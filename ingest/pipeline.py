@@ -24,7 +24,7 @@ from . import background, files, units
 from .chunker import chunk, index_text
 from .convert import location_at
 
-INDEX_VERSION = 19  # bump when chunking or keyword tokenization changes: an unchanged corpus is rebuilt
+INDEX_VERSION = store.INDEX_VERSION
 BATCH = 64
 EMBED_THREADS = 2  # one BLAS thread each; more threads than cores only adds contention
 
@@ -292,6 +292,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "generation": generation,
             "fingerprint": fingerprint,
             "corpus": str(settings.corpus.resolve()),  # an index answers for the folder it was built from
+            "index_version": INDEX_VERSION,
             "embedder": name,
             "dim": dim,
             "chunks": len(chunks),

@@ -12,7 +12,7 @@ from assistant import settings as settings_mod
 from assistant.errors import IndexMissing
 from assistant.index import keyword
 from assistant.index.embedder import make
-from assistant.index.store import Store, open_current
+from assistant.index.store import INDEX_VERSION, Store, open_current
 from assistant.settings import Settings
 
 _embedders: dict[str, Embeddings] = {}
@@ -52,19 +52,28 @@ def _say(message: str) -> None:
 def resources(
     settings: Settings | None = None, auto_ingest: bool = True, notice: Callable[[str], None] | None = _say
 ) -> tuple[Store, Embeddings]:
-    """(opened current index, embedder); builds the index from the corpus on first use."""
+    """(opened current index, embedder); builds the index from the corpus on first use, and again when an
+    older whosejob built it."""
     settings = settings or settings_mod.load()
     embedder = embedder_for(settings)
     try:
-        return open_current(settings, embedder), embedder
+        store = open_current(settings, embedder)
+        # An index an older whosejob built lacks what this one reads (the meta's yardsticks, new chunking):
+        # rebuild it once, as on first use. A server's index is rebuilt by whoever runs its ingest.
+        if store.meta.get("index_version") == INDEX_VERSION or not auto_ingest or settings.chroma_url:
+            return store, embedder
+        why = f"the index was built by an older whosejob: rebuilding it from {settings.corpus} (once)…"
+        force = True  # its fingerprint may still match: build the new generation regardless
     except IndexMissing:
         if not auto_ingest or (settings.index_dir / "current.json").exists():
             raise
+        why = f"no index yet: ingesting {settings.corpus} into {settings.index_dir} (once)…"
+        force = False
     from ingest.pipeline import run
 
     if notice:
-        notice(f"no index yet: ingesting {settings.corpus} into {settings.index_dir} (once)…")
-    report = run(settings, embedder, progress=False)
+        notice(why)
+    report = run(settings, embedder, progress=False, force=force)
     if notice:
         notice(report.line())
     return open_current(settings, embedder), embedder

@@ -41,6 +41,10 @@ from assistant.index.chroma import (
 from assistant.models import Chunk
 from assistant.settings import Settings
 
+# Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
+# older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
+INDEX_VERSION = 19
+
 CURRENT = "current.json"
 GENERATIONS = "gens"
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
@@ -323,7 +327,20 @@ def _same_corpus(meta: dict, settings: Settings) -> None:
     departments would answer with the wrong organisation's units. (A server's index is shared by machines
     that may not hold the documents at all, so there the server's index is the corpus.)"""
     built = meta.get("corpus")
-    if built and not settings.chroma_url and Path(built) != settings.corpus.resolve():
+    if settings.chroma_url:
+        return
+    if built is None and "files" in meta:  # built before the meta named its folder: compare the files
+        from ingest.files import find
+
+        try:
+            names = {p.relative_to(settings.corpus).as_posix() for p in find(settings.corpus)}
+        except Exception:  # an unreadable folder is the ingest's to report
+            return
+        if names != set(meta["files"]):
+            built = "another folder"
+    if built and built != "another folder" and Path(built) == settings.corpus.resolve():
+        return
+    if built:
         raise IndexMismatch(
             f"the index in {settings.index_dir} was built from {built}, not {settings.corpus}; run "
             f"`whosejob ingest --corpus {settings.corpus}` to rebuild it for that folder, or give that "

@@ -219,3 +219,29 @@ def test_an_index_answers_only_for_the_folder_it_was_built_from(ready, tmp_path)
     answered = _cli("ask", "--json", "--corpus", str(other), "Who handles refunds?", env_extra=env)
     assert answered.returncode == 0, answered.stderr
     assert json.loads(answered.stdout)["department"] == "Billing Team"
+
+
+def test_an_index_from_an_older_whosejob_is_checked_by_its_files_and_rebuilt_before_answering(ready, tmp_path):
+    """An index built before the meta named its folder and version (an upgrade): another folder is refused
+    by comparing file names, and the same folder is rebuilt once so the new meta (yardsticks) is there."""
+    from dataclasses import replace
+
+    from assistant.errors import IndexMismatch
+    from assistant.index.resources import resources
+    from assistant.index.store import INDEX_VERSION
+
+    path = ready.index_dir / "current.json"
+    meta = json.loads(path.read_text())
+    for key in ("corpus", "index_version", "lexical"):
+        meta.pop(key)
+    path.write_text(json.dumps(meta))
+    os.utime(path, (time.time() + 5, time.time() + 5))  # a new mtime: the open index is read again
+    other = tmp_path / "acme"
+    other.mkdir()
+    (other / "billing.md").write_text("# Billing Team\n\nThe Billing team owns invoices.\n", encoding="utf-8")
+    with pytest.raises(IndexMismatch, match="was built from another folder"):
+        resources(replace(ready, corpus=other), notice=None)
+    notices: list[str] = []
+    store, _ = resources(ready, notice=notices.append)
+    assert "older whosejob" in notices[0]
+    assert store.meta["index_version"] == INDEX_VERSION and store.meta["lexical"]
