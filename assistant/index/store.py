@@ -323,29 +323,27 @@ def open_current(settings: Settings, embedder) -> Store:
 
 
 def _same_corpus(meta: dict, settings: Settings) -> None:
-    """An index answers only for the folder it was built from: another one's chunks under this folder's
-    departments would answer with the wrong organisation's units. (A server's index is shared by machines
-    that may not hold the documents at all, so there the server's index is the corpus.)"""
+    """An index answers only for the folder it was built from, or a copy of it (the same file names: a
+    clone of the repository elsewhere, or an index from before the meta named its folder). Another
+    folder's chunks under this folder's departments would answer with the wrong organisation's units.
+    (A server's index is shared by machines that may not hold the documents at all: there it is the corpus.)"""
     built = meta.get("corpus")
-    if settings.chroma_url:
+    if settings.chroma_url or (built and Path(built) == settings.corpus.resolve()):
         return
-    if built is None and "files" in meta:  # built before the meta named its folder: compare the files
+    if "files" in meta:
         from ingest.files import find
 
         try:
             names = {p.relative_to(settings.corpus).as_posix() for p in find(settings.corpus)}
         except Exception:  # an unreadable folder is the ingest's to report
             return
-        if names != set(meta["files"]):
-            built = "another folder"
-    if built and built != "another folder" and Path(built) == settings.corpus.resolve():
-        return
-    if built:
-        raise IndexMismatch(
-            f"the index in {settings.index_dir} was built from {built}, not {settings.corpus}; run "
-            f"`whosejob ingest --corpus {settings.corpus}` to rebuild it for that folder, or give that "
-            "folder its own WHOSEJOB_HOME"
-        )
+        if names == set(meta["files"]):
+            return
+    raise IndexMismatch(
+        f"the index in {settings.index_dir} was built from {built or 'another folder'}, not {settings.corpus}; "
+        f"run `whosejob ingest --corpus {settings.corpus}` to rebuild it for that folder, or give that folder "
+        "its own WHOSEJOB_HOME"
+    )
 
 
 def _open(settings: Settings, embedder, meta: dict) -> Store:

@@ -245,3 +245,12 @@ def test_an_index_from_an_older_whosejob_is_checked_by_its_files_and_rebuilt_bef
     store, _ = resources(ready, notice=notices.append)
     assert "older whosejob" in notices[0]
     assert store.meta["index_version"] == INDEX_VERSION and store.meta["lexical"]
+
+
+def test_a_copy_of_the_corpus_elsewhere_is_the_same_corpus(ready, corpus_copy):
+    """A clone of the repository in another folder holds the same files: its index still answers."""
+    from dataclasses import replace
+
+    from assistant.answer import answer
+
+    assert answer("新聞稿和危機公關歸誰管?", settings=replace(ready, corpus=corpus_copy)).department == "公關部"
