@@ -50,11 +50,16 @@ test: setup browser
 # accuracy drops >1 point below that corpus's baseline or a citation is not verbatim; lists flipped cases.
 CORPORA := northwind-handbook huaxin-duties
 # Each corpus gets its own home in one temporary folder (one shared model cache), removed when the run ends.
-eval: runtime
+# $(1): more flags for every `whosejob eval` (none for the regression run, --update-baseline to rewrite).
+define eval_all
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; export WHOSEJOB_CACHE=$$tmp/cache; \
-	WHOSEJOB_HOME=$$tmp/bundled $(BIN)/whosejob eval --baseline eval/baseline.json || exit 1; \
+	WHOSEJOB_HOME=$$tmp/bundled $(BIN)/whosejob eval --baseline eval/baseline.json $(1) || exit 1; \
 	for c in $(CORPORA); do echo "== $$c"; WHOSEJOB_HOME=$$tmp/$$c $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
-		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json >/dev/null || exit 1; done
+		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json $(1) >/dev/null || exit 1; done
+endef
+
+eval: runtime
+	$(call eval_all,)
 
 # The benchmark report in docs/ (1k to 100k chunks: the 100k size takes tens of minutes on 2 cores).
 bench: runtime
@@ -62,10 +67,7 @@ bench: runtime
 	$(BIN)/whosejob bench --sizes $${SIZES:-1000,10000,100000} --out docs
 
 baseline: runtime
-	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; export WHOSEJOB_CACHE=$$tmp/cache; \
-	WHOSEJOB_HOME=$$tmp/bundled $(BIN)/whosejob eval --baseline eval/baseline.json --update-baseline >/dev/null || exit 1; \
-	for c in $(CORPORA); do WHOSEJOB_HOME=$$tmp/$$c $(BIN)/whosejob eval --corpus eval/corpora/$$c/documents \
-		--cases eval/corpora/$$c/cases.jsonl --baseline eval/corpora/$$c/baseline.json --update-baseline >/dev/null || exit 1; done
+	$(call eval_all,--update-baseline)
 
 lint: setup
 	$(BIN)/ruff check assistant ingest eval bench tests

@@ -80,14 +80,15 @@ def stats(vecs: np.ndarray, matrix: np.ndarray) -> dict[str, list[float]]:
 
 def lexical(keyword) -> dict[str, list[float]]:
     """{'en': [coverage mean, std, keyword mean, std], 'zh': …} of the off-topic questions against the
-    corpus's keyword index (keyword: the best BM25 score as the verdict scales it, s / (s + 5))."""
+    corpus's keyword index (keyword: the best BM25 score as the verdict scales it)."""
     from assistant.text import family, script
+    from assistant.verdict.verdict import keyword_strength
 
     rows: dict[str, list[tuple[float, float]]] = {}
     for q in questions():
         found = keyword.search(q, 1)
         best = found[0][1] if found else 0.0
-        rows.setdefault(family(script(q)), []).append((keyword.coverage(q), best / (best + 5.0)))
+        rows.setdefault(family(script(q)), []).append((keyword.coverage(q), keyword_strength(best)))
     out = {}
     for fam, vals in rows.items():
         if len(vals) >= 10:

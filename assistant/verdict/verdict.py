@@ -86,6 +86,11 @@ def evidence(hits: list[Hit], coverage: float) -> float:
     return coverage + 1.5 * best_dense
 
 
+def keyword_strength(bm25: float) -> float:
+    """The best BM25 score on a 0..1 scale (its raw size grows with the question's length)."""
+    return bm25 / (bm25 + 5.0)
+
+
 def decide(
     query: Query,
     hits: list[Hit],
@@ -206,7 +211,13 @@ def decide(
     ev = evidence(hits, coverage)
     best_dense = max((h.dense for h in hits), default=0.0)
     best_kw = max((h.keyword for h in hits), default=0.0)
+    keyword = keyword_strength(best_kw)
     x = 1.0 if cross else 0.0
+
+    def z(value: float, mean: float, std: float) -> float:
+        """`value` in units of what everyday off-topic questions get from this corpus (ingest/background.py)."""
+        return (value - mean) / std / 4.0
+
     features = {
         "share": mine_all / (mine_all + second) if mine_all + second else 0.0,
         "margin": (top - first_other) / top if top else 0.0,
@@ -214,11 +225,11 @@ def decide(
         "dense": best_dense,
         "dense_cross": best_dense * x,
         "coverage_same": coverage * (1 - x),
-        "keyword": best_kw / (best_kw + 5.0),
+        "keyword": keyword,
         "cross": x,
         "mentioned": 1.0 if mentioned else 0.0,
         # best similarity in units of how close everyday off-topic questions come to this corpus
-        "dense_z": (best_dense - background[0]) / background[1] / 4.0 if background else 0.0,
+        "dense_z": z(best_dense, *background) if background else 0.0,
         "curated": 0.0 if taxonomy.derived else 1.0,  # a saved taxonomy.yaml: owners were named by a person
         # how near the nearest everyday off-topic question ("write a haiku", "which crypto to buy") comes
         "offtopic": offtopic or 0.0,
@@ -228,8 +239,8 @@ def decide(
         "offtopic_margin_cross": (best_dense - offtopic) * x if offtopic is not None else 0.0,
         # word coverage and keyword strength in units of how much of them everyday off-topic questions get
         # from this corpus (ingest/background.py): the scope model carries over between corpora of any size
-        "coverage_z": (coverage - lexical[0]) * (1 - x) / lexical[1] / 4.0 if lexical else 0.0,
-        "keyword_z": (best_kw / (best_kw + 5.0) - lexical[2]) / lexical[3] / 4.0 if lexical else 0.0,
+        "coverage_z": z(coverage, *lexical[:2]) * (1 - x) if lexical else 0.0,
+        "keyword_z": z(keyword, *lexical[2:]) if lexical else 0.0,
         "rank_p": learned[0][1] if learned else 0.0,
         "rank_margin": learned[0][1] - (learned[1][1] if len(learned) > 1 else 0.0) if learned else 0.0,
     }

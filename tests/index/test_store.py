@@ -11,14 +11,16 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant import settings
-from assistant.errors import StoreUnavailable
-from assistant.index.resources import embedder_for
-from assistant.index.store import generation_dir, open_current, read_current
+from assistant.answer import answer
+from assistant.errors import IndexMismatch, StoreUnavailable
+from assistant.index.resources import embedder_for, resources
+from assistant.index.store import INDEX_VERSION, generation_dir, open_current, read_current
 from assistant.verdict.taxonomy import for_corpus
 from bench.run import _bin, _stop, chroma_server, free_port
 from eval.harness import default_cases_path, load_cases
@@ -224,12 +226,6 @@ def test_an_index_answers_only_for_the_folder_it_was_built_from(ready, tmp_path)
 def test_an_index_from_an_older_whosejob_is_checked_by_its_files_and_rebuilt_before_answering(ready, tmp_path):
     """An index built before the meta named its folder and version (an upgrade): another folder is refused
     by comparing file names, and the same folder is rebuilt once so the new meta (yardsticks) is there."""
-    from dataclasses import replace
-
-    from assistant.errors import IndexMismatch
-    from assistant.index.resources import resources
-    from assistant.index.store import INDEX_VERSION
-
     path = ready.index_dir / "current.json"
     meta = json.loads(path.read_text())
     for key in ("corpus", "index_version", "lexical"):
@@ -249,8 +245,4 @@ def test_an_index_from_an_older_whosejob_is_checked_by_its_files_and_rebuilt_bef
 
 def test_a_copy_of_the_corpus_elsewhere_is_the_same_corpus(ready, corpus_copy):
     """A clone of the repository in another folder holds the same files: its index still answers."""
-    from dataclasses import replace
-
-    from assistant.answer import answer
-
     assert answer("新聞稿和危機公關歸誰管?", settings=replace(ready, corpus=corpus_copy)).department == "公關部"
