@@ -77,8 +77,12 @@ def _jieba(extra_words: tuple[str, ...] = ()):
             else:
                 tok = jieba.Tokenizer()
                 _initialize(tok)
+            # Only names with Chinese in them: jieba cuts ASCII runs by its dictionary too, so an added "ap" or
+            # "it" (a unit's abbreviation) cut "app" into ap/p and "with" into w/it/h, and those shards matched
+            # any passage with the same shards. A Latin name is one word to jieba without help.
             for w in extra_words:
-                tok.add_word(w, freq=2000)
+                if not w.isascii():
+                    tok.add_word(w, freq=2000)
             _tokenizers[extra_words] = tok
         return tok
 

@@ -71,3 +71,17 @@ def test_english_words_match_across_inflections():
     )
     assert [cid for cid, _ in index.search("Who sponsors developer meetups?", 2)] == ["a"]
     assert index.coverage("sponsoring meetups") == 1.0
+
+
+def test_a_units_latin_abbreviation_does_not_cut_english_words():
+    """Abbreviations such as AP and IT are unit names too; given to jieba they cut "app" into ap/p and "with"
+    into w/it/h, and a question about an app matched a passage that says "with" and "paperwork"."""
+    vocabulary = ("ap", "it", "pr", "it部")
+    assert keyword.words("my authenticator app died with my phone", vocabulary) == ["authent", "app", "die", "phone"]
+    assert "it部" in keyword.words("IT部负责电脑", vocabulary)  # a name with Chinese in it still stays whole
+    index = keyword.KeywordIndex.build(
+        ["legal", "it"],
+        ["Board minutes and equity paperwork, with Finance", "Password resets and authenticator app replacement"],
+        vocabulary,
+    )
+    assert [cid for cid, _ in index.search("forgot my pw, authenticator app died with my old phone", 2)] == ["it"]
