@@ -11,6 +11,7 @@ from assistant.models import Alternative, Answer, Citation, Hit, Side
 from assistant.retrieval.retriever import DEFAULT_FUSION, Query, make_query, search
 from assistant.settings import Settings
 from assistant.text import clean, family, in_script, script
+from assistant.verdict.topics import uncovered
 from assistant.verdict.verdict import HEDGE, decide
 
 QUOTE_LIMIT = 3  # citations for the verdict itself
@@ -82,6 +83,7 @@ def answer(
         query, hits, taxonomy, mentioned, coverage, about_department, cross=cross, abstain=abstain,
         background=yardstick, pool=pool, offtopic=store.offtopic_similarity(vector),
         lexical=(store.meta.get("lexical") or {}).get(family(lang)),
+        uncovered=uncovered(text, store.meta.get("topics")),
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

@@ -18,6 +18,7 @@ from assistant.index import chroma, store
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
+from assistant.verdict import topics
 from assistant.verdict.taxonomy import TAXONOMY_FILE, for_corpus
 
 from . import background, files, units
@@ -65,12 +66,13 @@ class Report:
         )
 
 
-def _keyword(ids: list[str], texts: list[str], vocabulary: tuple[str, ...], gen_dir) -> tuple[float, dict]:
-    """Build and save the BM25 index; (seconds, the off-topic questions' lexical yardstick over it)."""
+def _keyword(ids: list[str], texts: list[str], vocabulary: tuple[str, ...], gen_dir) -> tuple[float, dict, dict]:
+    """Build and save the BM25 index; (seconds, the off-topic questions' lexical yardstick over it, how many
+    words of each business function the documents use: assistant/verdict/topics.py)."""
     started = time.perf_counter()
     index = KeywordIndex.build(ids, texts, vocabulary)
     index.save(gen_dir / "keyword")
-    return time.perf_counter() - started, background.lexical(index)
+    return time.perf_counter() - started, background.lexical(index), topics.presence(texts)
 
 
 def _side_executor():
@@ -259,7 +261,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             embed_started = time.perf_counter()
             fresh = _embed(embedder, todo, progress)
             embed_seconds = time.perf_counter() - embed_started
-            keyword_seconds, lexical = keyword_job.result()
+            keyword_seconds, lexical, covered = keyword_job.result()
         matrix = np.zeros((len(chunks), dim), dtype=np.float32)
         for i, k in enumerate(keys):
             matrix[i] = fresh[k] if k in fresh else old_vectors[k]
@@ -301,6 +303,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "taxonomy": taxonomy.to_dict() if taxonomy.derived else None,
             "background": background.stats(offtopic, matrix),
             "lexical": lexical,
+            "topics": covered,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))

@@ -57,6 +57,15 @@ def test_abstains_instead_of_guessing(ready, question, reason):
     assert ans.citations == [] and ans.answer
 
 
+def test_a_function_the_article_never_covers_is_not_answered(ready):
+    """The article has no IT department and no word of IT support: a VPN question is out of scope even
+    though "who fixes it?" reads like every duty question (assistant/verdict/topics.py)."""
+    ans = answer("My laptop can't get onto the company VPN since this morning. Who fixes that?", settings=ready)
+    assert ans.abstained and ans.signals["topic_uncovered"] == 1.0
+    covered = answer("新人培訓歸哪個部門?", settings=ready)  # 培訓 is in the article: the function is covered
+    assert covered.department == "人力資源部" and covered.signals["topic_covered"] == 1.0
+
+
 def test_depends_cites_both_sides(ready):
     ans = answer("新媒體歸哪個部門?", settings=ready)
     assert ans.department in ("新媒體部", "新媒體運營")

@@ -104,6 +104,7 @@ def decide(
     pool: list[Hit] | None = None,
     offtopic: float | None = None,
     lexical: list[float] | None = None,
+    uncovered: float | None = None,
 ) -> Verdict:
     """The verdict for a question given its retrieved chunks.
 
@@ -112,6 +113,8 @@ def decide(
     is in another language than the sources, so shared words say little. `abstain=False` answers even
     when the sources look silent (to collect the features the scope model is fit on). `background`,
     `offtopic` and `lexical`: how near everyday off-topic questions come to this corpus (ingest/background.py).
+    `uncovered`: the share of the business functions the question is about that the documents never talk
+    about (None: it names none; assistant/verdict/topics.py).
     """
     folded = fold(query.text)
     if not has_content(query.text):
@@ -241,6 +244,10 @@ def decide(
         # from this corpus (ingest/background.py): the scope model carries over between corpora of any size
         "coverage_z": z(coverage, *lexical[:2]) * (1 - x) if lexical else 0.0,
         "keyword_z": z(keyword, *lexical[2:]) if lexical else 0.0,
+        # the question is about business functions (IT support, legal, …) the documents never talk about, or
+        # about ones they do; neither when it names none
+        "topic_uncovered": uncovered or 0.0,
+        "topic_covered": 1.0 - uncovered if uncovered is not None else 0.0,
         "rank_p": learned[0][1] if learned else 0.0,
         "rank_margin": learned[0][1] - (learned[1][1] if len(learned) > 1 else 0.0) if learned else 0.0,
     }

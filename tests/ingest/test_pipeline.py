@@ -69,6 +69,8 @@ def test_generation_switch_is_recorded(cfg):
     assert meta["generation"] == report.generation
     assert meta["embedder"] == "use-m3" and meta["dim"] == 512
     assert set(meta["lexical"]) == {"en", "zh"}  # the off-topic yardstick of word coverage (ingest/background.py)
+    # the business functions the documents talk about, with their words (assistant/verdict/topics.py)
+    assert "人力资源" in meta["topics"]["hr_people"] and "it_support" not in meta["topics"]
     assert (cfg.index_dir / "gens" / report.generation / "manifest.json").exists()
 
 
