@@ -49,14 +49,21 @@ def has_unit_word(name: str) -> bool:
     return bool(words_re("unit_words_en").search(name))
 
 
+QUOTED = re.compile(r'["“「『]([^"”」』]{2,30})["”」』]')
+
+
+def without_article(name: str) -> str:
+    """ "the Data team" -> "Data team": a quoted nickname keeps its words, not its article."""
+    return re.sub(r"^(?:the|our)\s+", "", name.strip(), flags=re.I)
+
+
 def aliases_in(paren: str) -> list[str]:
     """Aliases inside a parenthesis: "(sometimes called Talent Acquisition or TA)" -> both names."""
-    quoted = re.findall(r'["“「『]([^"”」』]{2,30})["”」』]', paren)
-    if quoted:
-        return [q for q in quoted if fold(q) not in generic()]
+    # A quoted name is an alias whatever surrounds it; the names beside it still count:
+    # (F&A, usually just "Finance") gives both.
+    out = [q for q in map(without_article, QUOTED.findall(paren)) if fold(q) not in generic()]
     lead = words_re("alias_leads")
-    out = []
-    for part in re.split(r"\s*(?:[,，、;；/]|\bor\b|\band\b|或)\s*", paren):
+    for part in re.split(r"\s*(?:[,，、;；/]|\bor\b|\band\b|或)\s*", QUOTED.sub(",", paren)):
         part = lead.sub("", part).strip(" \"'“”「」:：")
         # a name, not a description: "(the go-to-market org)" is no alias, "(GTM Sales)" is
         named = part[:1].isupper() or part[:1].isdigit() or bool(CJK.match(part))

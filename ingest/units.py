@@ -27,11 +27,13 @@ from .names import (
     DETERMINERS_ZH,
     NUMBERING,
     PAREN,
+    QUOTED,
     SHORT_LINE,
     ZH_BEFORE_NAME,
     aliases_in,
     does_work,
     first_sentence,
+    generic,
     has_unit_word,
     is_cjk_unit,
     lexicon,
@@ -40,6 +42,7 @@ from .names import (
     plain,
     read_name,
     sections,
+    without_article,
     words_re,
 )
 
@@ -227,8 +230,16 @@ def _first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
         if not found or re.search(r"[£$€¥%]|\d[,.]\d", found.group(1)):
             return []
         return aliases_in(found.group(1))
-    return [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in aliases_in(m.group(1))]
+    found = [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in aliases_in(m.group(1))]
+    # An aside between dashes gives quoted names only ("Security — you'll also hear "InfoSec" — protects"):
+    # unquoted, it is as often a list of other teams ("— Finance, Legal and IT —").
+    return found + [
+        without_article(q) for m in ASIDE.finditer(first) if m.start() <= len(name) + 40 for q in QUOTED.findall(m.group(1))
+        if fold(without_article(q)) not in generic()
+    ]  # fmt: skip
 
+
+ASIDE = re.compile(r"\s[—–]\s*([^—–]{1,60}?)\s*[—–]\s")
 
 # The Chinese name a page's first sentence opens with, before what the unit does: 「基础设施组主要是负责…」,
 # 「openEuler包管理工作组是…」 (an organisation's Latin name may come first).

@@ -196,3 +196,25 @@ def test_a_pages_first_sentence_gives_its_unit_the_full_and_the_other_languages_
     assert tax.resolve("包管理工作组") == "Packaging"
     # a first sentence about another body (the committee approving the group) names no alias
     assert tax.resolve("技术委员会") != "Desktop"
+
+
+def test_quoted_nicknames_count_beside_other_names_and_in_a_dashed_aside(tmp_path):
+    (tmp_path / "finance.md").write_text(
+        '# Finance & Accounting\n\nFinance & Accounting (F&A, usually just "Finance") manages the money.\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "security.md").write_text(
+        '# Security\n\nThe Security team — you\'ll also hear "InfoSec" — protects our data.\n', encoding="utf-8"
+    )
+    (tmp_path / "data.md").write_text(
+        '# Data & Analytics\n\nData & Analytics — "the Data team" — turns events into numbers.\n', encoding="utf-8"
+    )
+    (tmp_path / "legal.md").write_text(
+        "# Legal\n\nLegal — working with Finance, Security and IT — signs every contract.\n", encoding="utf-8"
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert tax.resolve("F&A") == tax.resolve("Finance") == "Finance & Accounting"
+    assert tax.resolve("InfoSec") == "Security"
+    assert tax.resolve("Data team") == "Data & Analytics"
+    # an aside that lists other teams, unquoted, gives Legal none of their names
+    assert tax.resolve("IT") is None and tax.departments["Legal"].aliases == ()
