@@ -11,6 +11,7 @@ from assistant.models import Alternative, Answer, Citation, Hit, Side
 from assistant.retrieval.retriever import DEFAULT_FUSION, Query, make_query, search
 from assistant.settings import Settings
 from assistant.text import clean, family, in_script, script
+from assistant.verdict.clauses import attribute
 from assistant.verdict.topics import uncovered
 from assistant.verdict.verdict import HEDGE, decide
 
@@ -74,6 +75,7 @@ def answer(
     k = k or settings.k
     vector = embedder.embed_query(query.text) if text and fusion != "keyword" else None
     pool = search(store, embedder, query, max(k, POOL), fusion, vector) if text else []
+    pool = attribute(pool, set(store.keyword.content_words(query.text)), store.keyword.content_words)
     hits = pool[:k]
     coverage = store.keyword.coverage(query.text, query.glossed)
     # A question in another language than (nearly all of) the sources shares few words with them.

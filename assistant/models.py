@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
 
@@ -23,6 +24,9 @@ class Chunk:
     location: str = ""  # where in the file: "p. 3", "sheet RACI, row 7", "slide 4" ("" = the section says it)
     accountable: str | None = None  # a RACI row's A unit: shown next to the answer, never votes
     context: str = ""  # a table row's header and cells: embedded and indexed with the quoted cell
+    # (start, end, doer) of each clause of a sentence that gives work to more than one unit
+    # (「工位由行政部准备，电脑及系统账号由信息技术部开通」); "" for a clause that names no doer
+    clauses: tuple[tuple[int, int, str], ...] = ()
 
     def metadata(self) -> dict:
         """Flat metadata for Chroma / LangChain Documents (lists become '|'-joined strings)."""
@@ -39,6 +43,7 @@ class Chunk:
             "location": self.location,
             "accountable": self.accountable or "",
             "context": self.context,
+            "clauses": json.dumps(self.clauses, ensure_ascii=False) if self.clauses else "",
         }
 
     @classmethod
@@ -59,6 +64,7 @@ class Chunk:
             location=meta.get("location") or "",
             accountable=meta.get("accountable") or None,
             context=meta.get("context") or "",
+            clauses=tuple(tuple(c) for c in json.loads(meta["clauses"])) if meta.get("clauses") else (),
         )
 
 

@@ -113,6 +113,30 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
     return None, False
 
 
+# Where one sentence's clauses part: 「工位由行政部准备，电脑及系统账号由信息技术部开通」, "…; Legal reviews …";
+# an aside in parentheses is a clause of its own: 「出具8D报告（与客户的沟通由市场部负责）」.
+CLAUSE = re.compile(r"\s*[（(]|[)）]?[，,；;。]\s*|[)）]\s*|\s+(?:while|whereas)\s+")
+
+
+def _clauses(sentence: str, owner: str | None, taxonomy: Taxonomy) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, doer) of each clause, when the sentence hands work to a unit other than its owner in a
+    clause of its own; the answer then reads the clause the question is about. A doer is a unit the clause
+    hands work to or names doing it (「由X」, "X owns"); a unit only listed (「诸如…社群运营…」) is none."""
+    cuts = [0] + [p for m in CLAUSE.finditer(sentence) for p in (m.start(), m.end())] + [len(sentence)]
+    out = []
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        part = sentence[a:b]
+        if not part.strip():
+            continue
+        doer, mentions = "", taxonomy.mentions(part)
+        for i, (label, pos) in enumerate(mentions):
+            if _handoff().search(part[max(0, pos - 16) : pos]) or _agent().match(_after_name(part[pos : pos + 60], taxonomy)):
+                doer = _specific(label, pos, mentions[i:], taxonomy)
+                break
+        out.append((a, b, doer))
+    return tuple(out) if len(out) > 1 and any(d and d != owner for _, _, d in out) else ()
+
+
 def _specific(label: str, pos: int, following: list[tuple[str, int]], taxonomy: Taxonomy) -> str:
     """"Finance & Accounting (Payroll)": the more specific of the names right after `label`."""
     near = [lab for lab, p in following if p - pos <= 40]
@@ -299,6 +323,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                     owner=owner,
                     departments=named,
                     company=st.company,
+                    clauses=_clauses(sentence, owner, taxonomy) if len(named) > 1 and owner else (),
                 )
             )
         if line_owner:

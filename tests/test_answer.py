@@ -146,3 +146,23 @@ def test_a_question_in_either_language_of_a_bilingual_corpus_is_not_foreign(tmp_
     assert zh.signals["cross"] == 0.0 and zh.signals["coverage_same"] > 0
     assert en.signals["cross"] == 0.0
     assert zh.department == "Docs SIG"
+
+
+def test_a_sentence_giving_work_to_several_units_answers_with_the_clause_asked_about(tmp_path):
+    """One sentence, three units: the new hire's desk, computer and the coordination each have their own
+    doer, and the answer follows the clause the question shares words with (assistant/verdict/clauses.py)."""
+    from assistant import settings as settings_mod
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "人力资源部.md").write_text(
+        "# 人力资源部\n\n人力资源部负责招聘与培训。\n\n"
+        "新员工入职当天所需的工位由行政部准备，电脑及系统账号由信息技术部开通，人力资源部负责统筹协调。\n",
+        encoding="utf-8")
+    (docs / "行政部.md").write_text("# 行政部\n\n行政部负责办公用品、车辆与会议室。\n", encoding="utf-8")
+    (docs / "信息技术部.md").write_text("# 信息技术部\n\n信息技术部负责网络与服务器运维。\n", encoding="utf-8")
+    s = settings_mod.load(environ={}, home=tmp_path / "home", corpus=docs)
+    computer = answer("新同事入职了，电脑和系统账号找谁开通？", settings=s, abstain=False)
+    desk = answer("新员工入职的工位谁准备？", settings=s, abstain=False)
+    assert (computer.department, desk.department) == ("信息技术部", "行政部")
+    assert "电脑及系统账号由信息技术部开通" in computer.citations[0].quote

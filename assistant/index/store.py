@@ -43,7 +43,7 @@ from assistant.settings import Settings
 
 # Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
-INDEX_VERSION = 21
+INDEX_VERSION = 22
 
 CURRENT = "current.json"
 GENERATIONS = "gens"

@@ -118,3 +118,32 @@ def test_a_plain_title_line_that_names_no_unit_stays_inside_the_unit_above(tmp_p
     assert {"Customer Support", "Payroll"} <= labels and "Escalation paths" not in labels
     assert owners["Bugs go to the on-call engineer after triage."] == "Customer Support"
     assert owners["The Payroll team runs salaries every month."] == "Payroll"
+
+
+def test_a_sentence_handing_work_to_several_units_keeps_each_clauses_doer(tmp_path):
+    from assistant.models import Chunk
+    from ingest import files, units
+
+    (tmp_path / "人力资源部.md").write_text(
+        "# 人力资源部\n\n人力资源部负责招聘与培训。\n\n"
+        "新员工入职当天所需的工位由行政部准备，电脑及系统账号由信息技术部开通，人力资源部负责统筹协调。\n\n"
+        "此外，人力资源部还兼顾其他职能，诸如行政部的考勤、信息技术部的账号等。\n",
+        encoding="utf-8",
+    )
+    for unit in ("行政部", "信息技术部"):
+        (tmp_path / f"{unit}.md").write_text(f"# {unit}\n\n{unit}负责本部门事务。\n", encoding="utf-8")
+    sources = [files.read(p, tmp_path) for p in files.find(tmp_path)]
+    tax = units.discover(sources)
+    page = next(s for s in sources if s.name == "人力资源部.md")
+    cs = chunk(page.name, page.text, tax)
+    split = _find(cs, "电脑及系统账号")
+    assert split.owner == "行政部"  # the sentence's owner: the first unit it hands work to
+    assert [(split.text[a:b], doer) for a, b, doer in split.clauses] == [
+        ("新员工入职当天所需的工位由行政部准备", "行政部"),
+        ("电脑及系统账号由信息技术部开通", "信息技术部"),
+        ("人力资源部负责统筹协调", "人力资源部"),
+    ]
+    # units only listed (「诸如…」) do no work: no clauses to choose from
+    assert _find(cs, "诸如").clauses == ()
+    # the clauses survive the Chroma metadata round trip (server mode rebuilds chunks from it)
+    assert Chunk.from_metadata(split.id, split.text, split.metadata()) == split
