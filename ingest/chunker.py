@@ -334,13 +334,6 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
 LIST_MARK = re.compile(rf"{BULLET.pattern}|^\s*\d{{1,3}}[.)]\s+")  # a bullet, or Markdown's "1. " / "1) "
 
 
-def keyword_text(chunk: Chunk, taxonomy: Taxonomy) -> str:
-    """What BM25 indexes: `index_text` with the units' names cut out, as they are cut from the question
-    (assistant/answer.py). A name says who does the work, not what the work is: "customers can't log in"
-    should not match every sentence that names Customer Support (leave-one-corpus-out dev 0.713 -> 0.723)."""
-    return taxonomy.strip(index_text(chunk))
-
-
 def index_text(chunk: Chunk) -> str:
     """What gets embedded and keyword-indexed: the nearest heading gives a bare sentence its topic;
     a table row is read with its header and cells (its `context`), not only the cell it quotes."""

@@ -94,21 +94,3 @@ def test_offtopic_questions_are_kept_beside_the_generation(cfg):
 
     again = background.vectors(Refuses(), cfg.cache_dir)
     assert list(cfg.cache_dir.glob("offtopic-*.npy")) and (again == store.offtopic).all()
-
-
-def test_unit_names_are_not_keyword_evidence(tmp_path, home):
-    """BM25 reads what a passage says is done, not who it names: "customers" in a question does not
-    match a sentence only because it names Customer Support (ingest/chunker.py keyword_text)."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "support.md").write_text("# Customer Support\n\nCustomer Support answers the help inbox.\n", encoding="utf-8")
-    (docs / "billing.md").write_text(
-        "# Billing\n\nBilling refunds customers who were charged twice.\n", encoding="utf-8")
-    cfg = settings.load(home=home, corpus=docs)
-    emb = embedder_for(cfg)
-    run(cfg, emb, progress=False)
-    store = open_current(cfg, emb)
-    found = [store.chunks[cid].text for cid, _ in store.keyword.search("customers", 5)]
-    assert found == ["Billing refunds customers who were charged twice."]
-    # the passage still says what it does, and is still found by that
-    assert [store.chunks[cid].owner for cid, _ in store.keyword.search("help inbox", 5)] == ["Customer Support"]
