@@ -22,7 +22,7 @@ from assistant.verdict import topics
 from assistant.verdict.taxonomy import TAXONOMY_FILE, for_corpus
 
 from . import background, files, units
-from .chunker import chunk, index_text
+from .chunker import chunk, index_text, keyword_text
 from .convert import location_at
 
 INDEX_VERSION = store.INDEX_VERSION
@@ -66,11 +66,13 @@ class Report:
         )
 
 
-def _keyword(ids: list[str], texts: list[str], vocabulary: tuple[str, ...], gen_dir) -> tuple[float, dict, dict]:
-    """Build and save the BM25 index; (seconds, the off-topic questions' lexical yardstick over it, how many
-    words of each business function the documents use: assistant/verdict/topics.py)."""
+def _keyword(ids: list[str], keyword_texts: list[str], texts: list[str], vocabulary: tuple[str, ...],
+             gen_dir) -> tuple[float, dict, dict]:
+    """Build and save the BM25 index over `keyword_texts`; (seconds, the off-topic questions' lexical yardstick
+    over it, how many words of each business function the documents use, units' names included:
+    assistant/verdict/topics.py)."""
     started = time.perf_counter()
-    index = KeywordIndex.build(ids, texts, vocabulary)
+    index = KeywordIndex.build(ids, keyword_texts, vocabulary)
     index.save(gen_dir / "keyword")
     return time.perf_counter() - started, background.lexical(index), topics.presence(texts)
 
@@ -257,7 +259,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         # so it runs in a forked process beside them (a thread where fork is not available).
         vocabulary = tuple(taxonomy.terms())
         with _side_executor() as side:
-            keyword_job = side.submit(_keyword, [c.id for c in chunks], texts, vocabulary, gen_dir)
+            keyword_job = side.submit(_keyword, [c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks],
+                                      texts, vocabulary, gen_dir)
             embed_started = time.perf_counter()
             fresh = _embed(embedder, todo, progress)
             embed_seconds = time.perf_counter() - embed_started

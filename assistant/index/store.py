@@ -43,7 +43,7 @@ from assistant.settings import Settings
 
 # Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
-INDEX_VERSION = 22
+INDEX_VERSION = 25
 
 CURRENT = "current.json"
 GENERATIONS = "gens"
@@ -101,10 +101,11 @@ def materialize(settings: Settings, meta: dict) -> None:
     tmp = target.with_name(f".{gen}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     write_chunks(tmp, chunks)
-    from ingest.chunker import index_text
+    from ingest.chunker import keyword_text
 
     vocabulary = tuple(meta.get("vocabulary") or ())
-    KeywordIndex.build([c.id for c in chunks], [index_text(c) for c in chunks], vocabulary).save(tmp / "keyword")
+    taxonomy = taxonomy_of(meta, settings)
+    KeywordIndex.build([c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks], vocabulary).save(tmp / "keyword")
     (tmp / "manifest.json").write_text(json.dumps(dict(meta, materialized=True), ensure_ascii=False, indent=1))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(tmp, target)
@@ -173,15 +174,7 @@ class Store:
 
     @cached_property
     def taxonomy(self):
-        """The departments this generation was built with: derived from the documents at ingest (kept in
-        the index metadata), or the corpus's saved taxonomy.yaml."""
-        from assistant.verdict.taxonomy import Taxonomy, for_corpus
-
-        derived = self.meta.get("taxonomy")
-        if derived:
-            return Taxonomy.from_dict(derived)
-        given = for_corpus(self.settings.corpus)
-        return given if given is not None else Taxonomy({}, derived=True)
+        return taxonomy_of(self.meta, self.settings)
 
     @cached_property
     def vectors(self):
@@ -239,6 +232,18 @@ class Store:
             for cid, dist in zip(found["ids"][0], found["distances"][0], strict=True)
             if cid in self.chunks
         ]
+
+
+def taxonomy_of(meta: dict, settings: Settings):
+    """The departments a generation was built with: derived from the documents at ingest (kept in the
+    index metadata), or the corpus's saved taxonomy.yaml."""
+    from assistant.verdict.taxonomy import Taxonomy, for_corpus
+
+    derived = meta.get("taxonomy")
+    if derived:
+        return Taxonomy.from_dict(derived)
+    given = for_corpus(settings.corpus)
+    return given if given is not None else Taxonomy({}, derived=True)
 
 
 def load_chunks(gen_dir: Path) -> list[Chunk]:

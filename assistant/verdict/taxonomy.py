@@ -150,17 +150,24 @@ class Taxonomy:
             found.sort(key=lambda lp: lp[1])
         return found
 
-    def strip(self, text: str) -> str:
+    def strip(self, text: str, keep: str | None = None) -> str:
         """The folded text with names of organizational units (…部, …辦公室, … department) cut out.
 
-        Role names such as 社群運營 or 公關 also name the work itself, so they stay.
+        Role names such as 社群運營 or 公關 also name the work itself, so they stay; so do the names of `keep`.
         """
         if self._cased_pattern:
-            text = self._cased_pattern.sub(" ", _cased(text))
+            text = self._cased_pattern.sub(lambda m: m.group(0) if keep and self._cased[m.group(0)] == keep else " ", _cased(text))
         folded = fold(text)
         if not self._pattern:
             return folded
-        return self._pattern.sub(lambda m: " " if self.derived or UNIT.search(m.group(0)) else m.group(0), folded)
+
+        def cut(m: re.Match) -> str:
+            name = m.group(0)
+            if (keep and self._by_key.get(name) == keep) or not (self.derived or UNIT.search(name)):
+                return name
+            return " "
+
+        return self._pattern.sub(cut, folded)
 
     def name(self, label: str, lang: str) -> str:
         """How to show a label to someone writing in `lang`."""

@@ -94,3 +94,22 @@ def test_offtopic_questions_are_kept_beside_the_generation(cfg):
 
     again = background.vectors(Refuses(), cfg.cache_dir)
     assert list(cfg.cache_dir.glob("offtopic-*.npy")) and (again == store.offtopic).all()
+
+
+def test_other_units_named_in_a_passage_are_not_keyword_evidence(tmp_path, home):
+    """BM25 reads a passage with the names of units other than its owner cut out (ingest/chunker.py
+    keyword_text): Billing's sentence about working with Customer Support is no match for "customer
+    support", while Customer Support's own passages still are."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "support.md").write_text("# Customer Support\n\nCustomer Support answers the help inbox.\n", encoding="utf-8")
+    (docs / "billing.md").write_text(
+        "# Billing\n\nBilling refunds double charges together with Customer Support.\n", encoding="utf-8")
+    cfg = settings.load(home=home, corpus=docs)
+    emb = embedder_for(cfg)
+    run(cfg, emb, progress=False)
+    store = open_current(cfg, emb)
+    owners = {store.chunks[cid].owner for cid, _ in store.keyword.search("customer support", 5)}
+    assert owners == {"Customer Support"}
+    # the passage is still found by what it says it does
+    assert [store.chunks[cid].owner for cid, _ in store.keyword.search("double charges", 5)] == ["Billing"]

@@ -442,7 +442,8 @@ def test_chat_in_browser_three_scripts_badge_and_citation(page, artifacts):
     for question, dept, shown in (
         ("新聞稿歸誰管?", "公關部", "公關部"),
         ("谁负责写新闻稿?", "公關部", "公关部"),
-        ("Who sells the booths at a trade show?", "營運部", "Exhibition operations (營運部)"),
+        # the article: 「銷售部:…負責展會的展位與廣告銷售,主要是銷售展位」 (營運部 builds the booths, the eval set's en-013)
+        ("Who sells the booths at a trade show?", "銷售部", "Sales (銷售部)"),
     ):
         ans = _ask_in_page(page, question)
         badge = ans.locator(".wj-badge")
