@@ -75,7 +75,8 @@ def answer(
     k = k or settings.k
     vector = embedder.embed_query(query.text) if text and fusion != "keyword" else None
     pool = search(store, embedder, query, max(k, POOL), fusion, vector) if text else []
-    pool = attribute(pool, set(store.keyword.content_words(query.text)), store.keyword.content_words)
+    if any(h.chunk.clauses for h in pool):  # most passages have none: no second tokenizing of the question
+        pool = attribute(pool, set(store.keyword.content_words(query.text)), store.keyword.content_words)
     hits = pool[:k]
     coverage = store.keyword.coverage(query.text, query.glossed)
     # A question in another language than (nearly all of) the sources shares few words with them.
