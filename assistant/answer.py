@@ -6,9 +6,10 @@ import re
 
 from assistant.corrections import apply as apply_corrections
 from assistant.errors import UsageError
+from assistant.index.embedder import embed_queries
 from assistant.index.resources import resources
 from assistant.models import Alternative, Answer, Citation, Hit, Side
-from assistant.retrieval.retriever import DEFAULT_FUSION, Query, make_query, search
+from assistant.retrieval.retriever import DEFAULT_FUSION, Query, clauses, make_query, search
 from assistant.settings import Settings
 from assistant.text import clean, family, in_script, script
 from assistant.verdict.clauses import attribute
@@ -61,7 +62,8 @@ def answer(
     stripped = taxonomy.strip(text) if mentioned else text
     about_department = bool(mentioned) and not store.keyword.content_words(stripped)
     query = make_query(text if about_department else stripped, store)
-    if history and text and _is_follow_up(text):
+    follow_up = bool(history and text and _is_follow_up(text))
+    if follow_up:
         prev_text = clean(history[-1]).strip()
         prev_mentions = [label for label, _ in taxonomy.mentions(prev_text, loose=True)]
         previous = make_query(taxonomy.strip(prev_text) if prev_mentions else prev_text, store)
@@ -73,8 +75,12 @@ def answer(
         )
         mentioned = mentioned or prev_mentions
     k = k or settings.k
-    vector = embedder.embed_query(query.text) if text and fusion != "keyword" else None
-    pool = search(store, embedder, query, max(k, POOL), fusion, vector) if text else []
+    vector, parts = None, None
+    if text and fusion != "keyword":  # the question and its clauses in one pass
+        # A follow-up joined to the question before it is one question, not two clauses to match apart.
+        split = [] if follow_up else clauses(query.text, store.keyword.content_words)
+        vector, *parts = embed_queries(embedder, [query.text, *split])
+    pool = search(store, embedder, query, max(k, POOL), fusion, vector, parts) if text else []
     if any(h.chunk.clauses for h in pool):  # most passages have none: no second tokenizing of the question
         pool = attribute(pool, set(store.keyword.content_words(query.text)), store.keyword.content_words)
     hits = pool[:k]

@@ -51,6 +51,8 @@ class UseM3Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_array([text])[0].tolist()
 
+    embed_query_array = embed_array  # no query prefix: questions embed like passages, several in one pass
+
 
 def make(spec: str | None) -> Embeddings:
     """An embedder from its spec string (`WHOSEJOB_EMBEDDER` / `--embedder`)."""
@@ -89,3 +91,11 @@ def embed_array(embedder: Embeddings, texts: list[str]) -> np.ndarray:
     if fast:
         return fast(texts)
     return np.asarray(embedder.embed_documents(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+def embed_queries(embedder: Embeddings, texts: list[str]) -> list[list[float]]:
+    """Several questions' vectors, in one pass when the embedder can (a question and its clauses)."""
+    fast = getattr(embedder, "embed_query_array", None)
+    if fast:
+        return fast(list(texts)).tolist()
+    return [embedder.embed_query(t) for t in texts]

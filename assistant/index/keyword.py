@@ -7,7 +7,8 @@ import marshal
 import re
 import tempfile
 import threading
-from functools import lru_cache
+from collections.abc import Collection
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -228,18 +229,32 @@ class KeywordIndex:
 
         return sum(covered(w) for w in content) / len(content)
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        return {cid: i for i, cid in enumerate(self.ids)}
+
     def search(self, query: str, k: int, extra_terms: list[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (chunk id, BM25 score) pairs; an empty list when no query term is in the index."""
+        return self.search_and_score(query, k, extra_terms)[0]
+
+    def search_and_score(
+        self, query: str, k: int, extra_terms: list[str] | None = None, also: Collection[str] = ()
+    ) -> tuple[list[tuple[str, float]], dict[str, float]]:
+        """`search`, and the BM25 scores of the chunks in `also` (those the dense side found) that match
+        but are not in the top k."""
         if not self.ids:
-            return []
+            return [], {}
         tokens = tokenize(query, self.vocabulary)
         for term in extra_terms or []:
             tokens.extend(tokenize(term, self.vocabulary))
         known = [t for t in dict.fromkeys(tokens) if t in self.bm25.vocab_dict]
         if not known:
-            return []
+            return [], {}
         scores = self.bm25.get_scores(known)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        found = [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        seen = {cid for cid, _ in found}
+        rows = [self.positions[cid] for cid in also if cid not in seen and cid in self.positions]
+        return found, {self.ids[i]: float(scores[i]) for i in rows if scores[i] > 0}

@@ -38,6 +38,7 @@ from assistant.index.chroma import (
     short,
     vectorstore,
 )
+from assistant.index.closeness import closeness, unit
 from assistant.models import Chunk
 from assistant.settings import Settings
 
@@ -211,27 +212,50 @@ class Store:
         v = np.asarray(vector, dtype=np.float32)
         return float((self.offtopic @ (v / max(float(np.linalg.norm(v)), 1e-12))).max())
 
-    def dense(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the k nearest chunks.
+    @cached_property
+    def rows(self) -> dict[str, int]:
+        """Row of each chunk id in the exact-search matrix."""
+        return {cid: i for i, cid in enumerate(self.exact[0])} if self.exact is not None else {}
+
+    def similarities(self, vector: list[float], ids: list[str], parts: list[list[float]] = ()) -> dict[str, float]:
+        """Closeness of the question to each of `ids` (index/closeness.py): the dense score of a chunk only
+        the keyword side found is its real similarity, not a zero (retriever.search)."""
+        if not ids:
+            return {}
+        if self.exact is not None:
+            found = [cid for cid in ids if cid in self.rows]
+            sims = closeness(self.exact[1][[self.rows[cid] for cid in found]], vector, parts)
+            return {cid: float(x) for cid, x in zip(found, sims, strict=True)}
+        try:
+            got = self.collection.get(ids=list(ids), include=["embeddings"])
+        except Exception as err:
+            raise failed(self.settings, err, "did not answer") from None
+        rows = unit(np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1))
+        return {cid: float(x) for cid, x in zip(got["ids"], closeness(rows, vector, parts), strict=True)}
+
+    def dense(self, vector: list[float], k: int, parts: list[list[float]] = ()) -> list[tuple[str, float]]:
+        """(chunk id, closeness) of the k nearest chunks; `parts`: the vectors of a long question's clauses.
 
         Up to EXACT_LIMIT chunks every vector is scored: Chroma's HNSW search (default ef) missed a
         rank-3 chunk from its top 100 in about one process of three on an 800-chunk index, so the same
         question got different answers from run to run. Past that size the graph's speed is worth it."""
         if self.exact is not None:
             ids, matrix = self.exact
-            v = np.asarray(vector, dtype=np.float32)
-            sims = matrix @ (v / max(float(np.linalg.norm(v)), 1e-12))
+            sims = closeness(matrix, vector, parts)
             top = np.argsort(-sims, kind="stable")[: min(k, len(ids))]
             return [(ids[i], float(sims[i])) for i in top]
         try:
-            found = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+            found = self.collection.query(query_embeddings=[vector, *parts], n_results=k, include=["distances"])
         except Exception as err:
             raise failed(self.settings, err, "did not answer") from None
-        return [
-            (cid, 1.0 - float(dist))
-            for cid, dist in zip(found["ids"][0], found["distances"][0], strict=True)
-            if cid in self.chunks
-        ]
+        if not parts:
+            return [
+                (cid, 1.0 - float(dist))
+                for cid, dist in zip(found["ids"][0], found["distances"][0], strict=True)
+                if cid in self.chunks
+            ]
+        near = list(dict.fromkeys(cid for ids in found["ids"] for cid in ids if cid in self.chunks))
+        return sorted(self.similarities(vector, near, parts).items(), key=lambda kv: -kv[1])[:k]
 
 
 def taxonomy_of(meta: dict, settings: Settings):

@@ -30,6 +30,9 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SUPPORT_RATIO = 0.55  # hits within this share of the best one count as evidence
 MENTION_BONUS = 0.35  # a department the question names, as a share of the best hit's score
 CHILD_RATIO = 0.8  # prefer a sub-team over its parent when it has this share of the parent's evidence
+# ... or this share, when its best passage outranks all of the parent's: once every hit has both real
+# scores (retriever.search) a broad parent collects many middling ones (article dev 0.809 -> 0.812)
+CHILD_BEST_SHARE = 0.3
 CHILD_RANK = 0.6  # the same with the ranker: a sub-team with this share of its parent's probability
 ABSTAIN_BELOW = 0.72  # evidence() under this: the sources do not cover the question
 DEPENDS_RATIO = 0.6  # a rival department with this share of the top score is a real second side
@@ -195,6 +198,7 @@ def decide(
     for label, s in ranked[1:] if not learned else []:
         if best in taxonomy.ancestors(label) and (
             s >= CHILD_RATIO * best_score or (s >= 0.5 * best_score and top_hit(label) >= 0.9 * top_hit(best))
+            or (s >= CHILD_BEST_SHARE * best_score and top_hit(label) > top_hit(best))
         ):
             best, best_score = label, s
             break

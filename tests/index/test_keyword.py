@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from assistant.index import keyword
 
@@ -85,3 +86,15 @@ def test_a_units_latin_abbreviation_does_not_cut_english_words():
         vocabulary,
     )
     assert [cid for cid, _ in index.search("forgot my pw, authenticator app died with my old phone", 2)] == ["it"]
+
+
+def test_chunks_below_the_top_k_get_their_own_score_when_asked_for():
+    """The dense side's chunks get their real BM25 score even when they rank below the keyword side's top k,
+    and no score when they do not match at all (retriever.search fuses real scores, not zeros)."""
+    texts = ["payroll runs monthly payroll", "payroll questions", "payroll is paid by bank transfer", "the canteen menu"]
+    index = keyword.KeywordIndex.build(["a", "b", "c", "d"], texts, ())
+    top, lower = index.search_and_score("payroll", 1, also=["c", "d", "a"])
+    assert [cid for cid, _ in top] == ["a"]
+    assert set(lower) == {"c"}  # "a" is in the top already, "d" does not match
+    everything = dict(index.search("payroll", 4))
+    assert lower["c"] == pytest.approx(everything["c"]) and lower["c"] > 0

@@ -2,7 +2,7 @@ import pytest
 
 from assistant.index.resources import resources
 from assistant.retrieval.chains import HybridRetriever
-from assistant.retrieval.retriever import glossary_terms, make_query, search
+from assistant.retrieval.retriever import CANDIDATES, clauses, glossary_terms, make_query, search
 
 
 def test_chroma_store_is_real_and_persistent(ready):
@@ -43,3 +43,52 @@ def test_company_is_recognised(ready):
     assert make_query("VR公司的公關找誰?", store).company.startswith("公司B")
     assert make_query("At company C, who runs the mall?", store).company.startswith("公司C")
     assert make_query("廣告投放歸誰?", store).company is None
+
+
+def test_every_fused_hit_has_both_real_scores(ready):
+    """A chunk only one side's top n holds gets its real score from the other side, not a zero: fusing
+    zeros pushed down the passages a question's rare term found but the embedding ranked 30th."""
+    store, emb = resources(ready)
+    query = make_query("展會現場供電和網路出問題,誰來協調?", store)
+    vector = emb.embed_query(query.text)
+    hits = search(store, emb, query, 48, "weighted", vector)
+    parts = [emb.embed_query(p) for p in clauses(query.text, store.keyword.content_words)]
+    dense_top = {cid for cid, _ in store.dense(vector, CANDIDATES, parts)}
+    keyword_top = {cid for cid, _ in store.keyword.search(query.text, CANDIDATES, list(query.expansions))}
+    only_one_side = [h for h in hits if (h.chunk.id in dense_top) != (h.chunk.id in keyword_top)]
+    assert only_one_side, "the question should find chunks on one side only"
+    cosine = store.similarities(vector, [h.chunk.id for h in hits], parts)
+    bm25 = dict(store.keyword.search(query.text, len(store.chunks), list(query.expansions)))
+    for h in hits:
+        assert h.dense == pytest.approx(cosine[h.chunk.id], abs=1e-5)
+        assert h.keyword == pytest.approx(bm25.get(h.chunk.id, 0.0), abs=1e-5)
+
+
+def test_similarities_from_the_chroma_collection_match_the_exact_matrix(ready):
+    """Server mode has no local matrix: the cosines come from the collection's stored vectors, the same ones."""
+    from dataclasses import replace
+
+    store, emb = resources(ready)
+    ids = list(store.chunks)[:5]
+    vector = emb.embed_query("展會停電了,誰負責?")
+    parts = [emb.embed_query("展會停電了"), emb.embed_query("誰負責")]
+    remote = replace(store)
+    remote.__dict__["exact"] = None  # as in server mode
+    for clause_vectors in ([], parts):
+        local, far = store.similarities(vector, ids, clause_vectors), remote.similarities(vector, ids, clause_vectors)
+        assert set(local) == set(far) == set(ids)
+        assert all(far[cid] == pytest.approx(local[cid], abs=1e-5) for cid in ids)
+    nearest = [cid for cid, _ in store.dense(vector, 5, parts)]
+    assert [cid for cid, _ in remote.dense(vector, 5, parts)] == nearest
+
+
+def test_a_long_questions_clauses_are_searched_on_their_own_too(ready):
+    """The clauses that carry content words are embedded on their own as well; the asking clause is not one,
+    and a question of one clause has none."""
+    store, _ = resources(ready)
+    words = store.keyword.content_words
+    assert clauses("展會現場突然停電了,參展商都在抱怨,我該找哪個部門?", words) == ["展會現場突然停電了", "參展商都在抱怨"]
+    assert clauses("新聞稿歸誰管?", words) == []
+    assert clauses("Our booth lost power, exhibitors are angry, who do I ask?", words) == [
+        "Our booth lost power", "exhibitors are angry"
+    ]
