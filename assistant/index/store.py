@@ -10,7 +10,9 @@ keyword index and chunk table stay local under WHOSEJOB_HOME: BM25 and the chunk
 this process on every question, a network round trip each would cost more than they do. The
 server also holds the pointer to the current generation (collection `whosejob.current`), so a
 reader on another machine, or one whose local copy is gone, rebuilds the chunk table and the BM25
-index from the collection's documents and metadata (`materialize`) and needs nothing else.
+index from the collection's documents and metadata (`materialize`) and needs nothing else. The server
+answers the nearest-neighbour search; the few other chunks a question needs scored (those only BM25 found,
+those near one clause) are scored from the local vectors.npy when there is one, else fetched.
 """
 
 from __future__ import annotations
@@ -213,18 +215,31 @@ class Store:
         return float((self.offtopic @ (v / max(float(np.linalg.norm(v)), 1e-12))).max())
 
     @cached_property
+    def saved(self) -> np.ndarray | None:
+        """This generation's vectors.npy, memory-mapped (rows in chunk-table order): with a Chroma server it
+        scores the few chunks a question needs without fetching their vectors over the network; None when
+        this machine has no copy (a reader that rebuilt its chunk table from the server)."""
+        try:
+            matrix = np.load(generation_dir(self.settings, self.generation) / "vectors.npy", mmap_mode="r")
+        except (OSError, ValueError):
+            return None
+        return matrix if matrix.ndim == 2 and matrix.shape[0] == len(self.chunks) else None
+
+    @cached_property
     def rows(self) -> dict[str, int]:
-        """Row of each chunk id in the exact-search matrix."""
-        return {cid: i for i, cid in enumerate(self.exact[0])} if self.exact is not None else {}
+        """Row of each chunk id in the exact-search matrix and in vectors.npy."""
+        return {cid: i for i, cid in enumerate(self.chunks)}
 
     def similarities(self, vector: list[float], ids: list[str], parts: list[list[float]] = ()) -> dict[str, float]:
         """Closeness of the question to each of `ids` (index/closeness.py): the dense score of a chunk only
         the keyword side found is its real similarity, not a zero (retriever.search)."""
         if not ids:
             return {}
-        if self.exact is not None:
+        if self.exact is not None or self.saved is not None:
             found = [cid for cid in ids if cid in self.rows]
-            sims = closeness(self.exact[1][[self.rows[cid] for cid in found]], vector, parts)
+            picked = [self.rows[cid] for cid in found]
+            matrix = self.exact[1][picked] if self.exact is not None else unit(np.asarray(self.saved[picked]))
+            sims = closeness(matrix, vector, parts)
             return {cid: float(x) for cid, x in zip(found, sims, strict=True)}
         try:
             got = self.collection.get(ids=list(ids), include=["embeddings"])
