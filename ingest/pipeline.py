@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from assistant.errors import CorpusError, IngestBusy
-from assistant.index import chroma, store
+from assistant.index import chroma, generations, store
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
@@ -214,9 +214,9 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
 
     lock = _lock(settings)
     try:
-        current = store.read_current(settings)
+        current = generations.read_current(settings)
         if current and current.get("fingerprint") == fingerprint and not force:
-            gen_dir = store.generation_dir(settings, current["generation"])
+            gen_dir = generations.generation_dir(settings, current["generation"])
             # With a server, "up to date" also means the server still holds it (an unreachable one exits 3).
             on_server = not settings.chroma_url or (chroma.server_current(settings) or {}).get("generation") == current["generation"]
             if (gen_dir / "chunks.jsonl").exists() and on_server:
@@ -234,10 +234,10 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         old_vectors: dict[str, np.ndarray] = {}
         old_chunks: dict[str, dict] = {}
         if current and current.get("embedder") == name and current.get("dim") == dimension(embedder):
-            old_dir = store.generation_dir(settings, current["generation"])
+            old_dir = generations.generation_dir(settings, current["generation"])
             try:
-                prev = store.load_chunks(old_dir)
-                vecs = store.load_vectors(old_dir)
+                prev = generations.load_chunks(old_dir)
+                vecs = generations.load_vectors(old_dir)
                 for c, v in zip(prev, vecs, strict=True):
                     old_vectors[_key(index_text(c))] = v
                     old_chunks[c.id] = c.metadata()
@@ -249,7 +249,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         # Never the name of an earlier generation, even within a second: chromadb keeps a client per path,
         # and one pointed at a deleted-and-recreated folder fails with "readonly database".
         generation = datetime.now(UTC).strftime("g%Y%m%d-%H%M%S-%f-") + fingerprint[:8]
-        gen_dir = store.generation_dir(settings, generation)
+        gen_dir = generations.generation_dir(settings, generation)
         if gen_dir.exists():
             import shutil
 
@@ -270,7 +270,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             matrix[i] = fresh[k] if k in fresh else old_vectors[k]
 
         store_started = time.perf_counter()
-        store.write_chunks(gen_dir, chunks)
+        generations.write_chunks(gen_dir, chunks)
         np.save(gen_dir / "vectors.npy", matrix)
         offtopic = background.vectors(embedder, settings.cache_dir)
         np.save(gen_dir / "offtopic.npy", offtopic)
@@ -312,7 +312,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
         if settings.chroma_url:  # readers elsewhere find the generation (and rebuild BM25) from this
             chroma.publish(settings, {k: v for k, v in meta.items() if k != "files"} | {"vocabulary": list(vocabulary)})
-        store.write_current(settings, meta)
+        generations.write_current(settings, meta)
         # Keep the previous generation for readers that opened it a moment ago.
         store.prune(settings, keep={generation} | ({current["generation"]} if current else set()))
         cache.prune()  # conversions of files no longer in the corpus

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from assistant.errors import IndexMismatch, IndexMissing, StoreUnavailable
+from assistant.index.generations import generation_dir
 from assistant.settings import Settings
 
 COLLECTION_PREFIX = "whosejob-"
@@ -93,7 +94,7 @@ def failed(settings: Settings, err: Exception, what: str = "failed"):
 def collection(settings: Settings, generation: str, create: bool = False):
     """The generation's chromadb collection (cosine space), without LangChain: the query path needs only this."""
     try:
-        api = client(settings, _generation_dir(settings, generation) / "chroma")
+        api = client(settings, generation_dir(settings, generation) / "chroma")
         name = COLLECTION_PREFIX + generation
         if create:
             return api.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}})
@@ -106,7 +107,7 @@ def vectorstore(settings: Settings, generation: str, embedder, create: bool = Fa
     """The generation's collection as a LangChain `Chroma` vector store (cosine space)."""
     from langchain_chroma import Chroma
 
-    path = _generation_dir(settings, generation) / "chroma"
+    path = generation_dir(settings, generation) / "chroma"
     try:
         return Chroma(
             collection_name=COLLECTION_PREFIX + generation,
@@ -139,10 +140,3 @@ def server_current(settings: Settings) -> dict | None:
         raise failed(settings, err) from None
     raw = (pointer.metadata or {}).get("meta")
     return json.loads(raw) if raw else None
-
-
-def _generation_dir(settings: Settings, generation: str) -> Path:
-    from assistant.index.store import generation_dir  # the store's layout; imported late (it imports this)
-
-    return generation_dir(settings, generation)
-

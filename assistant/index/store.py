@@ -17,9 +17,7 @@ those near one clause) are scored from the local vectors.npy when there is one, 
 
 from __future__ import annotations
 
-import gc
 import json
-import marshal
 import os
 import shutil
 import threading
@@ -41,6 +39,16 @@ from assistant.index.chroma import (
     vectorstore,
 )
 from assistant.index.closeness import closeness, unit
+from assistant.index.generations import (
+    CURRENT,
+    GENERATIONS,
+    generation_dir,
+    load_chunks,
+    load_vectors,
+    read_current,
+    write_chunks,
+    write_current,
+)
 from assistant.models import Chunk
 from assistant.settings import Settings
 
@@ -48,40 +56,8 @@ from assistant.settings import Settings
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
 INDEX_VERSION = 25
 
-CURRENT = "current.json"
-GENERATIONS = "gens"
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
 PAGE = 5000  # records per request when reading a server collection back
-
-
-def generation_dir(settings: Settings, generation: str) -> Path:
-    return settings.index_dir / GENERATIONS / generation
-
-
-def read_current(settings: Settings) -> dict | None:
-    try:
-        return json.loads((settings.index_dir / CURRENT).read_text())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        raise IndexMissing(f"{settings.index_dir / CURRENT} is unreadable; run `whosejob ingest` again") from None
-
-
-def write_current(settings: Settings, meta: dict) -> None:
-    """Point readers at a new generation with one atomic rename."""
-    path = settings.index_dir / CURRENT
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with open(tmp, "w") as fh:
-        json.dump(meta, fh, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def materialize(settings: Settings, meta: dict) -> None:
@@ -112,20 +88,6 @@ def materialize(settings: Settings, meta: dict) -> None:
     (tmp / "manifest.json").write_text(json.dumps(dict(meta, materialized=True), ensure_ascii=False, indent=1))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(tmp, target)
-
-
-_FIELDS = tuple(Chunk.__dataclass_fields__)
-_TABLE = ("whosejob-chunks", 1, _FIELDS)  # header of chunks.marshal: a changed Chunk falls back to the JSONL
-
-
-def write_chunks(gen_dir: Path, chunks: list[Chunk]) -> None:
-    """The chunk table as JSONL (readable, the reference) and as marshal (what readers load: ~3x faster)."""
-    gen_dir.mkdir(parents=True, exist_ok=True)
-    with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as fh:
-        for c in chunks:
-            fh.write(json.dumps({"id": c.id, "text": c.text, "meta": c.metadata()}, ensure_ascii=False) + "\n")
-    rows = [tuple(getattr(c, f) for f in _FIELDS) for c in chunks]
-    (gen_dir / "chunks.marshal").write_bytes(marshal.dumps((_TABLE, rows)))
 
 
 def prune(settings: Settings, keep: set[str], server: bool = True) -> None:
@@ -283,28 +245,6 @@ def taxonomy_of(meta: dict, settings: Settings):
         return Taxonomy.from_dict(derived)
     given = for_corpus(settings.corpus)
     return given if given is not None else Taxonomy({}, derived=True)
-
-
-def load_chunks(gen_dir: Path) -> list[Chunk]:
-    """The chunk table, from chunks.marshal when it matches this version of Chunk, else from the JSONL."""
-    gc_was_on = gc.isenabled()
-    gc.disable()  # 100k small objects at once: the collector would run dozens of useless passes
-    try:
-        try:
-            header, rows = marshal.loads((gen_dir / "chunks.marshal").read_bytes())
-            if header == _TABLE:
-                return [Chunk(*r) for r in rows]
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-        with open(gen_dir / "chunks.jsonl", encoding="utf-8") as fh:
-            return [Chunk.from_metadata(r["id"], r["text"], r["meta"]) for r in map(json.loads, fh)]
-    finally:
-        if gc_was_on:
-            gc.enable()
-
-
-def load_vectors(gen_dir: Path) -> np.ndarray:
-    return np.load(gen_dir / "vectors.npy")
 
 
 _cache: dict[tuple[str, str | None], tuple[float, Store]] = {}

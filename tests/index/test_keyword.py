@@ -14,7 +14,7 @@ from assistant.index import keyword
 def test_saved_scores_match_bm25s(ready):
     import bm25s
 
-    from assistant.index.store import generation_dir, read_current
+    from assistant.index.generations import generation_dir, read_current
 
     path = generation_dir(ready, read_current(ready)["generation"]) / "keyword"
     ours, theirs = (

@@ -19,8 +19,9 @@ import pytest
 from assistant import settings
 from assistant.answer import answer
 from assistant.errors import IndexMismatch, StoreUnavailable
+from assistant.index.generations import generation_dir, read_current
 from assistant.index.resources import embedder_for, resources
-from assistant.index.store import INDEX_VERSION, generation_dir, open_current, read_current
+from assistant.index.store import INDEX_VERSION, open_current
 from assistant.verdict.taxonomy import for_corpus
 from bench.run import _bin, _stop, chroma_server, free_port
 from eval.harness import default_cases_path, load_cases

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from assistant import settings
+from assistant.index.generations import read_current
 from assistant.index.resources import embedder_for
-from assistant.index.store import open_current, read_current
+from assistant.index.store import open_current
 from bench import docbuild
 from ingest.pipeline import run
 from tests.ingest.test_convert import found_in, own_text

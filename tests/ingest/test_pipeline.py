@@ -4,8 +4,9 @@ import pytest
 
 from assistant import settings
 from assistant.errors import CorpusError, IngestBusy
+from assistant.index.generations import read_current
 from assistant.index.resources import embedder_for
-from assistant.index.store import open_current, read_current
+from assistant.index.store import open_current
 from ingest.pipeline import run
 
 
