@@ -44,7 +44,6 @@ from assistant.index.generations import (
     GENERATIONS,
     generation_dir,
     load_chunks,
-    load_vectors,
     read_current,
     write_chunks,
     write_current,
@@ -147,18 +146,23 @@ class Store:
         return vectorstore(self.settings, self.generation, self.embedder)
 
     @cached_property
+    def saved(self) -> np.ndarray | None:
+        """This generation's vectors.npy, memory-mapped (rows in chunk-table order): with a Chroma server it
+        scores the few chunks a question needs without fetching their vectors over the network; None when
+        this machine has no copy (a reader that rebuilt its chunk table from the server). `exact` reads it too."""
+        try:
+            matrix = np.load(generation_dir(self.settings, self.generation) / "vectors.npy", mmap_mode="r")
+        except (OSError, ValueError):
+            return None
+        return matrix if matrix.ndim == 2 and matrix.shape[0] == len(self.chunks) else None
+
+    @cached_property
     def exact(self) -> tuple[list[str], np.ndarray] | None:
         """(chunk ids, unit vectors) for exact search, from this generation's vectors.npy; None for an index
         past EXACT_LIMIT chunks, without local vectors or in server mode (then Chroma's HNSW answers)."""
-        if len(self.chunks) > EXACT_LIMIT or self.settings.chroma_url:
+        if len(self.chunks) > EXACT_LIMIT or self.settings.chroma_url or self.saved is None:
             return None
-        try:
-            matrix = load_vectors(generation_dir(self.settings, self.generation)).astype(np.float32)
-        except (OSError, ValueError):
-            return None
-        if matrix.shape[0] != len(self.chunks):
-            return None
-        return list(self.chunks), matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        return list(self.chunks), unit(self.saved)
 
     @cached_property
     def offtopic(self) -> np.ndarray | None:
@@ -177,17 +181,6 @@ class Store:
         return float((self.offtopic @ (v / max(float(np.linalg.norm(v)), 1e-12))).max())
 
     @cached_property
-    def saved(self) -> np.ndarray | None:
-        """This generation's vectors.npy, memory-mapped (rows in chunk-table order): with a Chroma server it
-        scores the few chunks a question needs without fetching their vectors over the network; None when
-        this machine has no copy (a reader that rebuilt its chunk table from the server)."""
-        try:
-            matrix = np.load(generation_dir(self.settings, self.generation) / "vectors.npy", mmap_mode="r")
-        except (OSError, ValueError):
-            return None
-        return matrix if matrix.ndim == 2 and matrix.shape[0] == len(self.chunks) else None
-
-    @cached_property
     def rows(self) -> dict[str, int]:
         """Row of each chunk id in the exact-search matrix and in vectors.npy."""
         return {cid: i for i, cid in enumerate(self.chunks)}
@@ -200,7 +193,7 @@ class Store:
         if self.exact is not None or self.saved is not None:
             found = [cid for cid in ids if cid in self.rows]
             picked = [self.rows[cid] for cid in found]
-            matrix = self.exact[1][picked] if self.exact is not None else unit(np.asarray(self.saved[picked]))
+            matrix = self.exact[1][picked] if self.exact is not None else unit(self.saved[picked])
             sims = closeness(matrix, vector, parts)
             return {cid: float(x) for cid, x in zip(found, sims, strict=True)}
         try:
