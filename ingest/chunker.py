@@ -40,6 +40,7 @@ CLAUSE_BREAK = re.compile(r"[；;。]|\bbut\b|\bhowever\b|但是?|不过|不過|
 # A sentence that ends by naming a unit after "is"/":"/"—" gives it the work it started with.
 ENDS_WITH = re.compile(r"(?:\bis|\bare|[:：—–-])\s*(?:the\s+)?$", re.I)
 LEAD_WINDOW = 12  # a department named this close to the start of a sentence is its subject
+HANDOFF_OPENS = 16  # "Owned by the X team": a name this close to the start, after a hand-off phrase
 
 
 @dataclass
@@ -81,10 +82,20 @@ def _first(mentions: list[tuple[str, int]]) -> str | None:
     return mentions[0][0] if mentions else None
 
 
+# Markdown's link and emphasis marks around a name: "Owned by the [Marketing team](/teams/marketing)"
+# reads as "Owned by the  Marketing team …" (the same length, so a name's offset still holds).
+MARKUP = re.compile(r"\]\([^)\s]*\)|[\[\]*`]")
+
+
+def _plain(sentence: str) -> str:
+    return MARKUP.sub(lambda m: " " * len(m.group()), sentence)
+
+
 def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -> tuple[str | None, bool]:
     """(department, named up front) for a sentence: the one it names first (or as 'known as X'), else
     the one it hands the work to ("goes to Payroll", 「由市场部负责」, "— Support sends those")
     outside parentheses. Only a name up front carries over to the lines that follow."""
+    sentence = _plain(sentence)
     skip = len(ENUM.match(sentence).group(0)) if ENUM.match(sentence) else 0
     skip += len(sentence) - len(sentence.lstrip("-*+• \t"))
     # A curated taxonomy names few, distinct units; names read from documents are surer as the subject.
@@ -111,6 +122,24 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
         i, label, pos = open_mentions[-1]
         return _specific(label, pos, mentions[i:], taxonomy), False
     return None, False
+
+
+def _passive_doers(sentences: list[str], taxonomy: Taxonomy) -> dict[int, str]:
+    """{i: unit} for a sentence that names no doer and is followed, in the same line, by one that opens by
+    handing work to a unit: "`#coming-soon` – what's shipping soon. Owned by the Marketing team and …"
+    (posthog-style lists; 「…周报。由市场部负责。」): the second sentence says whose the first one is."""
+    out = {}
+    for i in range(1, len(sentences)):
+        mentions = taxonomy.mentions(sentences[i])
+        if not mentions or mentions[0][1] > HANDOFF_OPENS:
+            continue
+        if _handoff().search(_plain(sentences[i][: mentions[0][1]])) and not _owner(
+            sentences[i - 1], taxonomy.mentions(sentences[i - 1]), taxonomy
+        )[0]:
+            doer = _owner(sentences[i], mentions, taxonomy)[0]
+            if doer:
+                out[i - 1] = doer
+    return out
 
 
 # Where one sentence's clauses part: 「工位由行政部准备，电脑及系统账号由信息技术部开通」, "…; Legal reviews …";
@@ -291,10 +320,13 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             st.sub, st.company, st.sub_owner, st.context_owner = "", None, None, None
 
         line_owner = None
-        for s, e in _pieces(text, a, b):
+        pieces = list(_pieces(text, a, b))
+        passive = _passive_doers([text[s:e] for s, e in pieces], taxonomy) if len(pieces) > 1 else {}
+        for n, (s, e) in enumerate(pieces):
             sentence = text[s:e]
             mentions = taxonomy.mentions(sentence)
             owner, lead = _owner(sentence, mentions, taxonomy)
+            owner = owner or passive.get(n)
             inner = st.sub_owner or st.section_owner
             if owner and inner and owner in taxonomy.ancestors(inner):
                 owner = inner  # "運營手段" under 2.4產品運營 is still 產品運營's duty

@@ -67,14 +67,14 @@ class Report:
 
 
 def _keyword(ids: list[str], keyword_texts: list[str], texts: list[str], vocabulary: tuple[str, ...],
-             gen_dir) -> tuple[float, dict, dict]:
+             gen_dir, owned: tuple[list, list]) -> tuple[float, dict, dict, list[str]]:
     """Build and save the BM25 index over `keyword_texts`; (seconds, the off-topic questions' lexical yardstick
     over it, how many words of each business function the documents use, units' names included:
-    assistant/verdict/topics.py)."""
+    assistant/verdict/topics.py, the words most units' passages use: `owned` is (owners, passages))."""
     started = time.perf_counter()
     index = KeywordIndex.build(ids, keyword_texts, vocabulary)
     index.save(gen_dir / "keyword")
-    return time.perf_counter() - started, background.lexical(index), topics.presence(texts)
+    return time.perf_counter() - started, background.lexical(index), topics.presence(texts), index.generic(*owned)
 
 
 def _side_executor():
@@ -260,11 +260,11 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         vocabulary = tuple(taxonomy.terms())
         with _side_executor() as side:
             keyword_job = side.submit(_keyword, [c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks],
-                                      texts, vocabulary, gen_dir)
+                                      texts, vocabulary, gen_dir, ([c.owner for c in chunks], [c.text for c in chunks]))
             embed_started = time.perf_counter()
             fresh = _embed(embedder, todo, progress)
             embed_seconds = time.perf_counter() - embed_started
-            keyword_seconds, lexical, covered = keyword_job.result()
+            keyword_seconds, lexical, covered, generic = keyword_job.result()
         matrix = np.zeros((len(chunks), dim), dtype=np.float32)
         for i, k in enumerate(keys):
             matrix[i] = fresh[k] if k in fresh else old_vectors[k]
@@ -307,6 +307,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "background": background.stats(offtopic, matrix),
             "lexical": lexical,
             "topics": covered,
+            "generic": generic,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         (gen_dir / "manifest.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))

@@ -166,3 +166,25 @@ def test_a_sentence_giving_work_to_several_units_answers_with_the_clause_asked_a
     desk = answer("新员工入职的工位谁准备？", settings=s, abstain=False)
     assert (computer.department, desk.department) == ("信息技术部", "行政部")
     assert "电脑及系统账号由信息技术部开通" in computer.citations[0].quote
+
+
+def test_a_unit_named_with_only_words_every_unit_uses_is_what_the_question_is_about(tmp_path):
+    """"Which team owns the Surveys product?": with the unit's name cut out only "product" is left, which every
+    team's page uses; the question is about Surveys, not about Marketing's product launches."""
+    from assistant import settings as settings_mod
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pages = {
+        "surveys.md": "# Surveys\n\nThe Surveys team builds in-app surveys and their question templates.\n",
+        "replay.md": "# Replay\n\nThe Replay team builds session recording and the replay player.\n",
+        "flags.md": "# Feature Flags\n\nThe Feature Flags team owns flags, rollouts and their product.\n",
+        "marketing.md": "# Marketing\n\nMarketing writes product launch posts and runs product marketing.\n\n"
+                        "Every product gets a launch plan.\n",
+    }
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    s = settings_mod.load(environ={}, home=tmp_path / "home", corpus=docs)
+    ans = answer("Which team owns the Surveys product?", settings=s, abstain=False)
+    assert ans.department == "Surveys"
+    assert answer("Who writes the launch posts for the Surveys product?", settings=s, abstain=False).department == "Marketing"

@@ -53,7 +53,7 @@ from assistant.settings import Settings
 
 # Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
-INDEX_VERSION = 25
+INDEX_VERSION = 26
 
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
 PAGE = 5000  # records per request when reading a server collection back
@@ -135,6 +135,11 @@ class Store:
         from assistant.text import chinese_share
 
         return chinese_share(c.text for c in self.chunks.values())
+
+    @cached_property
+    def generic(self) -> frozenset[str]:
+        """Words the passages of most units use (KeywordIndex.generic), as ingest found them."""
+        return frozenset(self.meta.get("generic") or ())
 
     @cached_property
     def taxonomy(self):

@@ -147,3 +147,31 @@ def test_a_sentence_handing_work_to_several_units_keeps_each_clauses_doer(tmp_pa
     assert _find(cs, "诸如").clauses == ()
     # the clauses survive the Chroma metadata round trip (server mode rebuilds chunks from it)
     assert Chunk.from_metadata(split.id, split.text, split.metadata()) == split
+
+
+def test_a_sentence_that_opens_by_naming_a_doer_gives_the_sentence_before_it_that_owner(tmp_path):
+    """A list item of two sentences on another unit's page: "… what ships this week. Owned by the
+    [Marketing team](/teams/marketing) …" says whose the first sentence is, through Markdown's link marks;
+    an item with no such sentence stays the page's."""
+    from ingest import files, units
+
+    (tmp_path / "marketing.md").write_text("# Marketing\n\nThe Marketing team runs launches and the blog.\n",
+                                           encoding="utf-8")
+    (tmp_path / "sales.md").write_text(
+        "# Sales\n\nThe Sales team closes deals.\n\n## Channels\n\n"
+        "- [`#launches`](https://chat.example.com/launches) – what ships this week. "
+        "Owned by the [Marketing team](/teams/marketing) and posted daily.\n"
+        "- [`#deals`](https://chat.example.com/deals) – every deal closed this quarter. Posted by a bot at noon.\n",
+        encoding="utf-8")
+    (tmp_path / "销售部.md").write_text(
+        "# 销售部\n\n销售部负责客户开发。\n\n"
+        "- 每周一上午汇总上周各渠道的线索数量、转化情况与竞品动态，形成经营周报，经部门负责人审阅后于当天中午前发给公司管理层。由市场部负责。\n", encoding="utf-8")
+    (tmp_path / "市场部.md").write_text("# 市场部\n\n市场部负责品牌与推广。\n", encoding="utf-8")
+    sources = [files.read(p, tmp_path) for p in files.find(tmp_path)]
+    tax = units.discover(sources)
+    owners = {c.text: c.owner for s in sources for c in chunk(s.name, s.text, tax)}
+    assert owners["[`#launches`](https://chat.example.com/launches) – what ships this week."] == "Marketing"
+    assert owners["Owned by the [Marketing team](/teams/marketing) and posted daily."] == "Marketing"
+    assert owners["[`#deals`](https://chat.example.com/deals) – every deal closed this quarter."] == "Sales"
+    weekly = next(t for t in owners if t.startswith("每周一上午"))
+    assert owners[weekly] == "市场部"
