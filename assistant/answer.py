@@ -60,7 +60,8 @@ def answer(
     # Department names in the question are handled as mentions, not as evidence: otherwise
     # 「展會供電要找生產技術部嗎?」 retrieves the chunk that *names* 生產技術部 instead of the one about 展會.
     stripped = taxonomy.strip(text) if mentioned else text
-    # ... unless nothing but words most units' passages use is left: "Which team owns the Surveys product?" asks about Surveys.
+    # ... unless nothing but words most units' passages use is left: "Which team owns the Billing product?"
+    # asks about Billing (KeywordIndex.generic).
     about_department = bool(mentioned) and all(w in store.generic for w in store.keyword.content_words(stripped))
     query = make_query(text if about_department else stripped, store)
     follow_up = bool(history and text and _is_follow_up(text))

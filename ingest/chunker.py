@@ -126,8 +126,8 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
 
 def _passive_doers(sentences: list[str], taxonomy: Taxonomy) -> dict[int, str]:
     """{i: unit} for a sentence that names no doer and is followed, in the same line, by one that opens by
-    handing work to a unit: "`#coming-soon` – what's shipping soon. Owned by the Marketing team and …"
-    (posthog-style lists; 「…周报。由市场部负责。」): the second sentence says whose the first one is."""
+    handing work to a unit: "`#launches` – what ships this week. Owned by the Marketing team and …",
+    「…形成经营周报。由市场部负责。」: the second sentence says whose the first one is."""
     out = {}
     for i in range(1, len(sentences)):
         mentions = taxonomy.mentions(sentences[i])
@@ -230,7 +230,7 @@ def _front_matter_end(text: str, spans: list[tuple[int, int]]) -> int:
 
 def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
     """Chunks of one file; `text` is the decoded file (LF line ends) that offsets refer to."""
-    # A file named after a unit (sig-compliance.md, 人力资源部.md) is that unit's page, unless its
+    # A file named after a unit (team-payroll.md, 人力资源部.md) is that unit's page, unless its
     # first heading names another one.
     stem = re.sub(r"[-_]+", " ", source.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip()
     st = _State(page_owner=taxonomy.resolve(stem) if stem else None)

@@ -126,7 +126,7 @@ def find_units(sources) -> list[Unit]:
             named = None  # 「SIG名称」, 「请问市场运营的工作包括哪些」: a Chinese title that is no unit's name
         stem = Path(src.name).stem
         if not named and not re.search(r"\d{3}|[0-9a-f]{8}", stem) and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
-            # named after its unit: sig-compliance.md, 人力资源部.md (not 职责.txt: a Chinese name needs a unit suffix)
+            # named after its unit: team-payroll.md, 人力资源部.md (not 职责.txt: a Chinese name needs a unit suffix)
             ok = read_name(re.sub(r"[-_]+", " ", stem)) and (not CJK.search(stem) or is_cjk_unit(stem))
             named = (stem, []) if ok else None
         page = None
@@ -138,7 +138,7 @@ def find_units(sources) -> list[Unit]:
             both = name_and_alias(plain(first))
             if both and key(name) in map(key, both):
                 aliases += [n for n in both if key(n) != key(name) and read_name(n)]
-            # The file name is another name for the page's unit (sig-QA.md, 人力资源部.md), unless it is
+            # The file name is another name for the page's unit (team-qa.md, 人力资源部.md), unless it is
             # a single lower-case word (data.md), which would match the common word everywhere.
             if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
                 aliases.append(re.sub(r"[-_]+", " ", stem))
@@ -242,7 +242,7 @@ def _first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
 ASIDE = re.compile(r"\s[—–]\s*([^—–]{1,60}?)\s*[—–]\s")
 
 # The Chinese name a page's first sentence opens with, before what the unit does: 「基础设施组主要是负责…」,
-# 「openEuler包管理工作组是…」 (an organisation's Latin name may come first).
+# 「Acme包管理工作组是…」 (an organisation's Latin name may come first).
 ZH_SUBJECT = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9_-]*\s*)?([\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15}?)(?=主要|是|负责|負責|致力|为|為|承担|承擔)")
 NAME_BEFORE = re.compile(r"(?:\b(?:[Tt]he|[Oo]ur)\s+)?([A-Za-z][A-Za-z0-9&-]*(?:\s+[A-Za-z][A-Za-z0-9&-]*){0,4}|[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15})\s*$")
 

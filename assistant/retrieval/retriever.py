@@ -17,7 +17,7 @@ DEFAULT_FUSION = "weighted"
 DENSE_WEIGHT = 0.5  # chosen on the eval set; see README "Retrieval"
 CANDIDATES = 24  # per side, before fusion
 RRF_K = 60
-CLAUSE_BREAK = re.compile(r"[，,。？?！!；;]+|\.(?:\s+|$)")  # not the dot in posthog.com or v1.2
+CLAUSE_BREAK = re.compile(r"[，,。？?！!；;]+|\.(?:\s+|$)")  # not the dot in example.com or v1.2
 CLAUSE_WORDS = 2  # content words a clause needs to be searched on its own ("help??" is no topic; dev: 1 0.719, 2 0.721, 3 0.718)
 
 
@@ -154,7 +154,7 @@ def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_F
     if fusion != "dense":
         # The chunks the dense side found get their real BM25 score, and those only the keyword side
         # found their real cosine: a score missing from one side's top n is low, not zero
-        # (leave-one-corpus-out dev 0.712 -> 0.715: posthog +0.024, openEuler -0.013).
+        # (leave-one-corpus-out dev 0.712 -> 0.715; docs/benchmarks.md, round 8).
         keyword, lower = store.keyword.search_and_score(query.text, n, list(query.expansions), also=dense_by)
         if dense:
             dense_by.update(store.similarities(vector, [cid for cid, _ in keyword if cid not in dense_by], parts))

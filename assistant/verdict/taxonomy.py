@@ -101,7 +101,7 @@ class Taxonomy:
         return self._by_key.get(fold(name).strip())
 
     def resolve(self, name: str) -> str | None:
-        """A unit name as someone wrote it ("Team Replay", "sig-QA") to a label: `canonical`, else the label
+        """A unit name as someone wrote it ("Team Billing", "team-qa") to a label: `canonical`, else the label
         or alias with the same `name_key`."""
         label = self.canonical(name)
         if label:
