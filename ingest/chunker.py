@@ -124,6 +124,25 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
     return None, False
 
 
+def _with_doers(pieces: list[tuple[int, int]], text: str, taxonomy: Taxonomy) -> tuple[list[tuple[int, int]], dict[int, str]]:
+    """`pieces` of a line with each sentence that says whose the one before it is joined to it, and
+    {index: that unit} for the joined ones: the passage then quotes the owner it is answered with
+    (leave-one-corpus-out dev 0.7178 -> 0.7174 against two chunks; the quote is the point)."""
+    doers = _passive_doers([text[s:e] for s, e in pieces], taxonomy) if len(pieces) > 1 else {}
+    out: list[tuple[int, int]] = []
+    joined: dict[int, str] = {}
+    n = 0
+    while n < len(pieces):
+        if n in doers:
+            joined[len(out)] = doers[n]
+            out.append((pieces[n][0], pieces[n + 1][1]))
+            n += 2
+        else:
+            out.append(pieces[n])
+            n += 1
+    return out, joined
+
+
 def _passive_doers(sentences: list[str], taxonomy: Taxonomy) -> dict[int, str]:
     """{i: unit} for a sentence that names no doer and is followed, in the same line, by one that opens by
     handing work to a unit: "`#launches` – what ships this week. Owned by the Marketing team and …",
@@ -320,8 +339,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             st.sub, st.company, st.sub_owner, st.context_owner = "", None, None, None
 
         line_owner = None
-        pieces = list(_pieces(text, a, b))
-        passive = _passive_doers([text[s:e] for s, e in pieces], taxonomy) if len(pieces) > 1 else {}
+        pieces, passive = _with_doers(list(_pieces(text, a, b)), text, taxonomy)
         for n, (s, e) in enumerate(pieces):
             sentence = text[s:e]
             mentions = taxonomy.mentions(sentence)

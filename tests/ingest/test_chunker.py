@@ -151,8 +151,8 @@ def test_a_sentence_handing_work_to_several_units_keeps_each_clauses_doer(tmp_pa
 
 def test_a_sentence_that_opens_by_naming_a_doer_gives_the_sentence_before_it_that_owner(tmp_path):
     """A list item of two sentences on another unit's page: "… what ships this week. Owned by the
-    [Marketing team](/teams/marketing) …" says whose the first sentence is, through Markdown's link marks;
-    an item with no such sentence stays the page's."""
+    [Marketing team](/teams/marketing) …" says whose the first sentence is, through Markdown's link marks,
+    and is kept with it as one passage; an item with no such sentence stays the page's, in two."""
     from ingest import files, units
 
     (tmp_path / "marketing.md").write_text("# Marketing\n\nThe Marketing team runs launches and the blog.\n",
@@ -170,8 +170,11 @@ def test_a_sentence_that_opens_by_naming_a_doer_gives_the_sentence_before_it_tha
     sources = [files.read(p, tmp_path) for p in files.find(tmp_path)]
     tax = units.discover(sources)
     owners = {c.text: c.owner for s in sources for c in chunk(s.name, s.text, tax)}
-    assert owners["[`#launches`](https://chat.example.com/launches) – what ships this week."] == "Marketing"
-    assert owners["Owned by the [Marketing team](/teams/marketing) and posted daily."] == "Marketing"
+    # one passage, so the quote shows whose it is
+    launches = ("[`#launches`](https://chat.example.com/launches) – what ships this week. "
+                "Owned by the [Marketing team](/teams/marketing) and posted daily.")
+    assert owners[launches] == "Marketing"
     assert owners["[`#deals`](https://chat.example.com/deals) – every deal closed this quarter."] == "Sales"
+    assert owners["Posted by a bot at noon."] == "Sales"
     weekly = next(t for t in owners if t.startswith("每周一上午"))
-    assert owners[weekly] == "市场部"
+    assert weekly.endswith("发给公司管理层。由市场部负责。") and owners[weekly] == "市场部"
