@@ -67,14 +67,14 @@ class Report:
 
 
 def _keyword(ids: list[str], keyword_texts: list[str], texts: list[str], vocabulary: tuple[str, ...],
-             gen_dir, owned: tuple[list, list]) -> tuple[float, dict, dict, list[str]]:
+             gen_dir, owners: list[str | None]) -> tuple[float, dict, dict, list[str]]:
     """Build and save the BM25 index over `keyword_texts`; (seconds, the off-topic questions' lexical yardstick
     over it, how many words of each business function the documents use, units' names included:
-    assistant/verdict/topics.py, the words most units' passages use: `owned` is (owners, passages))."""
+    assistant/verdict/topics.py, and the terms most units' passages use: `owners` is each chunk's unit)."""
     started = time.perf_counter()
     index = KeywordIndex.build(ids, keyword_texts, vocabulary)
     index.save(gen_dir / "keyword")
-    return time.perf_counter() - started, background.lexical(index), topics.presence(texts), index.generic(*owned)
+    return time.perf_counter() - started, background.lexical(index), topics.presence(texts), index.generic(owners)
 
 
 def _side_executor():
@@ -260,7 +260,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         vocabulary = tuple(taxonomy.terms())
         with _side_executor() as side:
             keyword_job = side.submit(_keyword, [c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks],
-                                      texts, vocabulary, gen_dir, ([c.owner for c in chunks], [c.text for c in chunks]))
+                                      texts, vocabulary, gen_dir, [c.owner for c in chunks])
             embed_started = time.perf_counter()
             fresh = _embed(embedder, todo, progress)
             embed_seconds = time.perf_counter() - embed_started

@@ -212,16 +212,24 @@ class KeywordIndex:
     def content_words(self, text: str) -> list[str]:
         return [w for w in words(text, self.vocabulary) if not (w.isascii() and len(w) < 2)]
 
-    def generic(self, owners: list[str | None], texts: list[str]) -> list[str]:
-        """Words the passages of GENERIC_SHARE of the units or more use ("product", "team", 工作): a question
-        that names a unit and only such words asks about that unit (assistant/answer.py)."""
-        units: dict[str, set[str]] = {}
-        for owner, text in zip(owners, texts, strict=True):
-            if owner:
-                for w in set(self.content_words(text)):
-                    units.setdefault(w, set()).add(owner)
-        n = len({o for o in owners if o})
-        return sorted(w for w, by in units.items() if n and len(by) >= GENERIC_SHARE * n)
+    def generic(self, owners: list[str | None]) -> list[str]:
+        """Terms in the passages of GENERIC_SHARE of the units or more ("product", "team", 工作), read from the
+        index's postings (`owners`: each chunk's unit, in index order): a question that names a unit and only
+        such words asks about that unit (assistant/answer.py)."""
+        if not self.ids:
+            return []
+        scores = getattr(self.bm25, "scores", None)  # bm25s just built; SavedScores holds the same arrays
+        indices, indptr = (scores["indices"], scores["indptr"]) if scores is not None else (self.bm25.indices, self.bm25.indptr)
+        labels = {o: i for i, o in enumerate(dict.fromkeys(o for o in owners if o))}
+        unit_of = np.asarray([labels.get(o, -1) for o in owners])
+        need = GENERIC_SHARE * len(labels)
+        out = []
+        for term, t in self.bm25.vocab_dict.items():
+            if term and t + 1 < len(indptr) and labels and indptr[t + 1] - indptr[t] >= need:
+                units = unit_of[indices[indptr[t] : indptr[t + 1]]]
+                if len(np.unique(units[units >= 0])) >= need:
+                    out.append(term)
+        return sorted(out)
 
     def coverage(self, query: str, glossed: frozenset[str] = frozenset()) -> float:
         """Share of the question's content words the sources contain (English words: via the glossary).
