@@ -3,7 +3,7 @@
 Retrieval puts the right department among the owners of the top three chunks far more often than at
 the very top, so the verdict scores every candidate department on signals of its chunks (how high,
 how many, dense and keyword strength, whether the chunk names it, whether the question does, how
-specific it is) with a logistic model fit on several corpora's dev cases (eval/calibration.py).
+specific it is) with a conditional logit model fit on several corpora's dev cases (eval/calibration.py).
 """
 
 from __future__ import annotations
@@ -61,11 +61,11 @@ def _named_in(label: str, hit: Hit, taxonomy: Taxonomy) -> bool:
     return any(lab == label for lab, _ in taxonomy.mentions(hit.chunk.text))
 
 
-def score(features: dict, model: dict) -> float:
-    z = model["bias"] + sum(w * features.get(name, 0.0) for name, w in model["weights"].items())
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
 def rank(cands: dict[str, dict], model: dict) -> list[tuple[str, float]]:
-    """Departments by the model's probability of being the owner, best first."""
-    return sorted(((label, score(f, model)) for label, f in cands.items()), key=lambda kv: -kv[1])
+    """Departments by the model's probability of being the owner (a softmax over the candidates: the
+    model is fit as a choice among them, eval/calibration.py), best first."""
+    z = {label: sum(w * f.get(name, 0.0) for name, w in model["weights"].items()) for label, f in cands.items()}
+    top = max(z.values(), default=0.0)
+    odds = {label: math.exp(max(-30.0, v - top)) for label, v in z.items()}
+    total = sum(odds.values())
+    return sorted(((label, o / total) for label, o in odds.items()), key=lambda kv: -kv[1])
