@@ -3,6 +3,7 @@ import pytest
 from assistant.answer import answer
 from assistant.errors import UsageError
 from assistant.text import script
+from assistant.verdict import verdict
 from eval.harness import citation_valid
 
 
@@ -188,3 +189,11 @@ def test_a_unit_named_with_only_words_every_unit_uses_is_what_the_question_is_ab
     ans = answer("Which team owns the Surveys product?", settings=s, abstain=False)
     assert ans.department == "Surveys"
     assert answer("Who writes the launch posts for the Surveys product?", settings=s, abstain=False).department == "Marketing"
+
+
+def test_a_unit_named_as_a_guess_to_check_does_not_win_on_its_own_evidence(ready, monkeypatch):
+    """「…應該是營運部在管吧?」 checks a guess: the article gives exhibitors' after-sales to 銷售部."""
+    question = "簽約展商的售後服務應該是營運部在管吧?"
+    assert answer(question, settings=ready).department == "銷售部"
+    monkeypatch.setattr(verdict, "GUESS_DAMP", 1.0)  # the guessed unit's evidence at full weight wins
+    assert answer(question, settings=ready).department == "營運部"

@@ -36,6 +36,7 @@ HEDGE = re.compile(r"也有一些|有些企業|有些公司|不同的?(企業|�
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SUPPORT_RATIO = 0.55  # hits within this share of the best one count as evidence
 MENTION_BONUS = 0.35  # a department the question names, as a share of the best hit's score
+GUESS_DAMP = 0.5  # ... named as a guess to check: its evidence counts this much (article LOCO 0.794 -> 0.798; 0.796 at 0.8)
 CHILD_RATIO = 0.8  # prefer a sub-team over its parent when it has this share of the parent's evidence
 # ... or this share, when its best passage outranks all of the parent's: once every hit has both real
 # scores (retriever.search) a broad parent collects many middling ones (article dev 0.809 -> 0.812)
@@ -157,6 +158,12 @@ def decide(
                 # Named in the question, and listed (not owned) by retrieved chunks: 「加入工會找誰?」
                 listed = sum(h.score for h in hits if label in h.chunk.departments and h.chunk.owner != label)
                 scores[label] = scores.get(label, 0.0) + MENTION_BONUS * top + 0.5 * listed
+    elif not asks_team:
+        # A unit named as the guess to check ("X does it, right?") is more often the wrong one: its own
+        # evidence counts for half (the ranker learns the same from its "checked" feature).
+        for label in dict.fromkeys(mentioned):
+            if label in scores and len(scores) > 1:
+                scores[label] *= GUESS_DAMP
     params = _calibration()
     # With derived departments the ranker below may still find an owner in the wider pool.
     if not scores and not (taxonomy.derived and params.get("ranker")):
