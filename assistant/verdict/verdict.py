@@ -150,15 +150,16 @@ def decide(
         scores[owner] = scores.get(owner, 0.0) + h.score
         support.setdefault(owner, []).append(h)
     asks_team = bool(WHICH_TEAM.search(folded))
+    yes_no = bool(YES_NO.search(folded))
     if about_department and mentioned:
         scores[mentioned[0]] = scores.get(mentioned[0], 0.0) + 2 * top
-    elif not YES_NO.search(folded) and not asks_team:
+    elif not yes_no and not asks_team:
         for label in dict.fromkeys(mentioned):
             if label in taxonomy:
                 # Named in the question, and listed (not owned) by retrieved chunks: 「加入工會找誰?」
                 listed = sum(h.score for h in hits if label in h.chunk.departments and h.chunk.owner != label)
                 scores[label] = scores.get(label, 0.0) + MENTION_BONUS * top + 0.5 * listed
-    elif not asks_team:
+    elif yes_no and not asks_team:
         # A unit named as the guess to check ("X does it, right?") is more often the wrong one: its own
         # evidence counts for half (the ranker learns the same from its "checked" feature).
         for label in dict.fromkeys(mentioned):
@@ -183,7 +184,6 @@ def decide(
     # over a wider pool of hits. A curated taxonomy.yaml keeps the evidence vote (its owners were named by
     # a person; measured: the vote is as good there, and better on questions about a named sub-team), and
     # the rules above still decide questions about a named department, its sub-teams or a company.
-    yes_no = bool(YES_NO.search(folded))
     cands = ranker.candidates(pool or hits, taxonomy, mentioned, yes_no)
     learned: list[tuple[str, float]] = []
     if (
