@@ -25,7 +25,7 @@ WHICH_TEAM = re.compile(
 # answer. (Matched on the folded question, Traditional script, with the department names cut out; tag
 # questions, "I guess", 「不是…嗎」 added: leave-one-corpus-out dev 0.7124 -> 0.7190.)
 YES_NO = re.compile(
-    r"(嗎|吧|對吧|對不對|是不是|對嗎|是嗎|沒錯吧)\s*[??!!。.]*\s*$|是不是|不是.{0,20}嗎"
+    r"(嗎|吧|對不對)\s*[??!!。.]*\s*$|是不是|不是.{0,20}嗎"  # 嗎 and 吧 end 對嗎, 是嗎, 對吧, 沒錯吧 too
     r"|^\s*(is|are|does|do|should|isn'?t|aren'?t|doesn'?t|can|could|would|will|was)\b"
     r"|\b(right|correct|isn'?t (it|that|they|this)|aren'?t they)\s*[?!.]*\s*$"
     r"|\b(i guess|i assume|i suppose|presumably|surely|so i should|should i (just )?(ask|go|ping|talk))\b"
