@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.text import fold
-from assistant.verdict.verdict import YES_NO
+from assistant.verdict.verdict import WHICH_TEAM, YES_NO
 
 # Department names are cut out of the question before it is read (answer.py): "" is where one stood.
 GUESSES = [
@@ -33,3 +33,17 @@ def test_a_question_that_checks_a_guess_is_read_as_one(question):
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_a_question_that_asks_for_the_owner_is_not(question):
     assert not YES_NO.search(fold(question))
+
+
+# Sections, offices and divisions are the teams inside a Chinese-language department (科, 科室, 室, 處, 課, 中心).
+INSIDE = ["报销单要交给财务哪个科审?", "宿舍热水器坏了找行政部哪个科室?", "這歸法務哪個室?", "Which team inside Finance does the audit?"]
+
+
+@pytest.mark.parametrize("question", INSIDE)
+def test_a_question_about_a_team_inside_a_department_is_read_as_one(question):
+    assert WHICH_TEAM.search(fold(question))
+
+
+@pytest.mark.parametrize("question", ["Who runs payroll?", "新员工的社保找哪个部门?", "科技項目的補貼歸哪個部門?", "實驗室的設備誰管?"])
+def test_a_question_about_the_owner_is_not_about_a_team_inside(question):
+    assert not WHICH_TEAM.search(fold(question))
