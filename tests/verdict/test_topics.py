@@ -45,6 +45,9 @@ def test_a_question_about_a_function_the_documents_never_mention_is_uncovered():
     # fewer than COVERED words of a function, but the very word asked about is in the documents: covered
     assert len(covered.get("learning_development", ())) < topics.COVERED
     assert topics.uncovered("新人培训归哪个部门?", covered) == 0.0
+    # functions beyond the usual departments: R&D, government affairs
+    assert topics.uncovered("新产品的研发立项归哪个部门?", covered) == 1.0
+    assert topics.uncovered("Who prepares the government subsidy application?", covered) == 1.0
     # no function named, or an index built before topics were counted: nothing is said
     assert topics.uncovered("Who writes the slogans?", covered) is None
     assert topics.uncovered("My VPN is down", None) is None
