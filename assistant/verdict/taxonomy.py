@@ -58,6 +58,11 @@ class Taxonomy:
                 if owner and owner != dep.label:
                     raise TaxonomyError(f"taxonomy: alias {name!r} is claimed by both {owner} and {dep.label}")
                 self._by_key[key] = dep.label
+        # The English name an answer shows is one a reader types back ("Does New media run it?"), unless
+        # it is another department's name or alias.
+        for dep in departments.values():
+            if dep.en and fold(dep.en).strip():
+                self._by_key.setdefault(fold(dep.en).strip(), dep.label)
         for dep in departments.values():
             if dep.parent and dep.parent not in departments:
                 raise TaxonomyError(f"taxonomy: {dep.label} names unknown parent {dep.parent!r}")

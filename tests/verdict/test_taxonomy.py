@@ -75,3 +75,18 @@ def test_bad_taxonomy_files(tmp_path, text, needle):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(TaxonomyError, match=needle):
         load(bad)
+
+
+def test_the_english_name_an_answer_shows_is_a_name_a_question_may_use(tmp_path):
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(
+        "departments:\n  市場部:\n    en: Marketing\n    aliases: [Marketing, Growth]\n"
+        "  新媒體部:\n    parent: 市場部\n    en: New media\n    aliases: [數字營銷部]\n"
+        "  網推部:\n    parent: 市場部\n    en: Growth\n",
+        encoding="utf-8",
+    )
+    tax = load(path)
+    assert tax.canonical("New media") == "新媒體部"
+    assert tax.mentions("Does New media run the WeChat account?") == [("新媒體部", 5)]
+    # an English name that is another department's alias stays that department's
+    assert tax.canonical("Growth") == "市場部"
