@@ -1,0 +1,114 @@
+"""Leave-one-corpus-out dev: each suite answered with the ranker, scope and confidence models fit on the other
+suites' dev cases, never its own. How every change to the answer path is measured before it is kept
+(docs/benchmarks.md): a corpus the models were not fit on is what a company's own documents are.
+
+    python -m eval.loco [--home DIR] [--suite NAME[,NAME]]
+
+`--home` keeps each suite's index between runs (rebuilt when the index version changes)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assistant.verdict import verdict
+from eval import calibration
+from eval.suites import ROOT
+from eval.suites import load as load_suites
+
+
+@contextlib.contextmanager
+def fitted(params: dict):
+    """Answer with `params` instead of assistant/verdict/calibration.json (nothing is written)."""
+    saved = verdict._calibration
+    verdict._calibration = lambda: params
+    try:
+        yield
+    finally:
+        verdict._calibration = saved
+
+
+def calibration_error(confidence: list[float], right: list[bool], bins: int = 5) -> float:
+    """Expected calibration error over equal-width confidence bins (as `whosejob eval` reports it)."""
+    conf, ok = np.asarray(confidence, dtype=float), np.asarray(right, dtype=float)
+    if not len(conf):
+        return float("nan")
+    idx = np.minimum((conf * bins).astype(int), bins - 1)
+    return float(sum(abs(conf[idx == b].mean() - ok[idx == b].mean()) * (idx == b).sum()
+                     for b in range(bins) if (idx == b).any()) / len(conf))
+
+
+def score(rows: list[dict], models: dict) -> dict:
+    """Accuracy of `rows` (answered without abstaining) under `models`' scope and confidence: an answered
+    case counts when its department is right, an abstention when the documents do not cover it."""
+    scope, ok, conf, conf_right, oos, oos_kept, top1 = models["scope"], [], [], [], 0, 0, []
+    for r in rows:
+        answered = verdict._logistic(r["features"], scope) >= scope["threshold"]
+        ok.append(r["right"] if answered else not r["in_scope"])
+        if answered:
+            conf.append(verdict._logistic(r["features"], models["confidence"]))
+            conf_right.append(r["right"])
+        if r["in_scope"]:
+            top1.append(r["right"])
+        else:
+            oos += 1
+            oos_kept += not answered
+    return {"cases": len(rows), "accuracy": float(np.mean(ok)) if ok else 0.0,
+            "abstention_recall": oos_kept / oos if oos else None,
+            "answerable_top1": float(np.mean(top1)) if top1 else None,
+            "calibration_error": calibration_error(conf, conf_right)}
+
+
+def run(suites: dict, home: Path, only: list[str] | None = None) -> dict:
+    """Per suite: fit the ranker on the other suites, answer this one with it, fit scope and confidence on
+    the other suites' answers, and score this one."""
+    base = verdict._calibration()
+    first = calibration.collect(suites, ROOT, home)  # the candidates do not depend on the ranker
+    everyone = dict(base) | {"ranker": calibration.fit_ranker(first)}
+    with fitted(everyone):
+        rows = calibration.collect(suites, ROOT, home)
+    report = {}
+    for name in suites:
+        if only and name not in only:
+            continue
+        others = [r for r in rows if r["suite"] != name]
+        mine = [r for r in rows if r["suite"] == name]
+        if mine and mine[0]["derived"]:  # a hand-written taxonomy keeps the evidence vote: no ranker
+            with fitted(dict(base) | {"ranker": calibration.fit_ranker(others)}):
+                mine = calibration.collect({name: suites[name]}, ROOT, home)
+        report[name] = score(mine, calibration.fit_models(others))
+    report["mean"] = float(np.mean([v["accuracy"] for v in report.values()]))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.loco", description=__doc__.splitlines()[0])
+    ap.add_argument("--home", type=Path, help="keep the suites' indexes here (default: a temporary folder)")
+    ap.add_argument("--suite", help="report only these suites (all are still fit on)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    suites = load_suites("all")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = run(suites, args.home or Path(tmp), args.suite.split(",") if args.suite else None)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return 0
+    for name, r in report.items():
+        if name != "mean":
+            print(f"{name:20s} accuracy {r['accuracy']:.4f}  n {r['cases']}  abstention recall "
+                  f"{r['abstention_recall'] or 0:.3f}  answerable top-1 {r['answerable_top1'] or 0:.3f}  "
+                  f"calibration error {r['calibration_error']:.3f}")
+    print(f"mean {report['mean']:.4f}  ({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
