@@ -44,6 +44,6 @@ def test_a_question_about_a_team_inside_a_department_is_read_as_one(question):
     assert WHICH_TEAM.search(fold(question))
 
 
-@pytest.mark.parametrize("question", ["Who runs payroll?", "新员工的社保找哪个部门?", "科技項目的補貼歸哪個部門?", "實驗室的設備誰管?"])
+@pytest.mark.parametrize("question", ["Who runs payroll?", "新员工的社保找哪个部门?", "科技項目的補貼歸哪個部門?", "實驗室的設備誰管?", "這筆費用記哪個科目?", "新人要上哪个课程?", "财务说这笔钱投哪个股票?"])
 def test_a_question_about_the_owner_is_not_about_a_team_inside(question):
     assert not WHICH_TEAM.search(fold(question))
