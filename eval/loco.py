@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.errors import EvalCasesError
 from assistant.verdict import verdict
 from eval import calibration
 from eval.suites import ROOT
@@ -89,15 +90,27 @@ def run(suites: dict, home: Path, only: list[str] | None = None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eval.loco", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m eval.loco",
+        description="Each suite answered with the ranker, scope and confidence models fit on the other suites only.",
+    )
     ap.add_argument("--home", type=Path, help="keep the suites' indexes here (default: a temporary folder)")
     ap.add_argument("--suite", help="report only these suites (all are still fit on)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     suites = load_suites("all")
+    try:
+        only = list(load_suites(args.suite)) if args.suite else None
+    except EvalCasesError as err:
+        print(f"python -m eval.loco: {err}", file=sys.stderr)
+        return 2
+    if len(suites) < 2 or only == []:
+        missing = "the suites named have" if only == [] else "fewer than two suites have"
+        print(f"python -m eval.loco: {missing} no corpus folder here (eval/suites.yaml)", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        report = run(suites, args.home or Path(tmp), args.suite.split(",") if args.suite else None)
+        report = run(suites, args.home or Path(tmp), only)
     if args.json:
         print(json.dumps(report, indent=1))
         return 0

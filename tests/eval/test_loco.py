@@ -2,7 +2,7 @@
 
 import pytest
 
-from eval.loco import calibration_error, score
+from eval.loco import calibration_error, main, score
 
 MODELS = {
     "scope": {"weights": {"evidence": 1.0}, "bias": 0.0, "threshold": 0.5},  # answered when evidence > 0
@@ -33,3 +33,9 @@ def test_calibration_error_is_the_gap_between_confidence_and_accuracy_per_bin():
     assert calibration_error([0.9] * 10, [True] * 5 + [False] * 5) == pytest.approx(0.4)
     # two bins, weighted by their size
     assert calibration_error([0.1] * 5 + [0.9] * 5, [False] * 5 + [True] * 5) == pytest.approx(0.1)
+
+
+def test_an_unknown_suite_is_a_one_line_error(capsys):
+    assert main(["--suite", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown suite(s) nope" in err
