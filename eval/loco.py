@@ -20,7 +20,7 @@ import numpy as np
 
 from assistant.errors import EvalCasesError
 from assistant.verdict import verdict
-from eval import calibration
+from eval import calibration, harness
 from eval.suites import ROOT
 from eval.suites import load as load_suites
 
@@ -34,16 +34,6 @@ def fitted(params: dict):
         yield
     finally:
         verdict._calibration = saved
-
-
-def calibration_error(confidence: list[float], right: list[bool], bins: int = 5) -> float:
-    """Expected calibration error over equal-width confidence bins (as `whosejob eval` reports it)."""
-    conf, ok = np.asarray(confidence, dtype=float), np.asarray(right, dtype=float)
-    if not len(conf):
-        return float("nan")
-    idx = np.minimum((conf * bins).astype(int), bins - 1)
-    return float(sum(abs(conf[idx == b].mean() - ok[idx == b].mean()) * (idx == b).sum()
-                     for b in range(bins) if (idx == b).any()) / len(conf))
 
 
 def score(rows: list[dict], models: dict) -> dict:
@@ -64,7 +54,7 @@ def score(rows: list[dict], models: dict) -> dict:
     return {"cases": len(rows), "accuracy": float(np.mean(ok)) if ok else 0.0,
             "abstention_recall": oos_kept / oos if oos else None,
             "answerable_top1": float(np.mean(top1)) if top1 else None,
-            "calibration_error": calibration_error(conf, conf_right)}
+            "calibration_error": harness.calibration_error(list(zip(conf, conf_right, strict=True)))}
 
 
 def run(suites: dict, home: Path, only: list[str] | None = None) -> dict:
