@@ -11,24 +11,35 @@ import numpy as np
 from assistant.verdict.verdict import CALIBRATION_FILE, _calibration
 
 
-def fit(
-    x: np.ndarray, y: np.ndarray, l2: float = 0.001, steps: int = 50, weights: np.ndarray | None = None
-) -> tuple[np.ndarray, float]:
-    """Weighted, lightly L2-regularised logistic regression by Newton's method (a dozen features:
-    no need for a solver library)."""
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    sw = np.ones(len(y)) if weights is None else weights
-    theta = np.zeros(xb.shape[1])
-    reg = np.full(xb.shape[1], l2 * len(y))
-    reg[-1] = 0.0  # the bias is not shrunk
+def newton(gradient_hessian, d: int, steps: int) -> np.ndarray:
+    """Minimise a smooth convex loss over `d` weights from zero by Newton's method; `gradient_hessian(theta)`
+    gives both at theta (a dozen features: no need for a solver library)."""
+    theta = np.zeros(d)
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ theta, -30, 30)))
-        grad = xb.T @ ((p - y) * sw) + reg * theta
-        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb + np.diag(reg) + 1e-9 * np.eye(len(theta))
+        grad, hess = gradient_hessian(theta)
         step = np.linalg.solve(hess, grad)
         theta -= step
         if np.abs(step).max() < 1e-6:
             break
+    return theta
+
+
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 0.001, steps: int = 50, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Weighted, lightly L2-regularised logistic regression."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    sw = np.ones(len(y)) if weights is None else weights
+    reg = np.full(xb.shape[1], l2 * len(y))
+    reg[-1] = 0.0  # the bias is not shrunk
+
+    def gradient_hessian(theta):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ theta, -30, 30)))
+        grad = xb.T @ ((p - y) * sw) + reg * theta
+        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb + np.diag(reg) + 1e-9 * np.eye(len(theta))
+        return grad, hess
+
+    theta = newton(gradient_hessian, xb.shape[1], steps)
     return theta[:-1], float(theta[-1])
 
 
@@ -82,12 +93,12 @@ def collect(suites: dict, root: Path, base_home: Path | None = None) -> list[dic
 
 
 def fit_choice(groups: list[tuple[np.ndarray, np.ndarray, float]], l2: float, steps: int = 60) -> np.ndarray:
-    """Conditional logit by Newton's method: weights under which each group's right rows take the most of
-    a softmax over the group's rows. `groups`: (features, share of the right answer per row, weight)."""
+    """Conditional logit: weights under which each group's right rows take the most of a softmax over the
+    group's rows. `groups`: (features, share of the right answer per row, weight)."""
     d = groups[0][0].shape[1]
-    theta = np.zeros(d)
     reg = l2 * len(groups)
-    for _ in range(steps):
+
+    def gradient_hessian(theta):
         grad, hess = reg * theta, reg * np.eye(d) + 1e-9 * np.eye(d)
         for x, y, w in groups:
             z = x @ theta
@@ -96,11 +107,9 @@ def fit_choice(groups: list[tuple[np.ndarray, np.ndarray, float]], l2: float, st
             mean = x.T @ p
             grad += w * (mean - x.T @ y)
             hess += w * ((x * p[:, None]).T @ x - np.outer(mean, mean))
-        step = np.linalg.solve(hess, grad)
-        theta -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return theta
+        return grad, hess
+
+    return newton(gradient_hessian, d, steps)
 
 
 def fit_ranker(rows: list[dict]) -> dict:
