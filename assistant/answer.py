@@ -6,6 +6,7 @@ import re
 
 from assistant.corrections import apply as apply_corrections
 from assistant.errors import UsageError
+from assistant.index import minilm
 from assistant.index.embedder import embed_queries
 from assistant.index.resources import resources
 from assistant.models import Alternative, Answer, Citation, Hit, Side
@@ -86,6 +87,10 @@ def answer(
     if any(h.chunk.clauses for h in pool):  # most passages have none: no second tokenizing of the question
         pool = attribute(pool, set(store.keyword.content_words(query.text)), store.keyword.content_words)
     hits = pool[:k]
+    # An English question reads English passages closer through MiniLM: a signal for the ranker's choice.
+    english: dict[str, float] = {}
+    if lang == "en" and pool and store.english is not None and (model := minilm.model()) is not None:
+        english = store.english_similarities(model.embed([query.text])[0], [h.chunk.id for h in pool])
     coverage = store.keyword.coverage(query.text, query.glossed)
     # A question in another language than (nearly all of) the sources shares few words with them.
     cross = (1.0 - store.chinese_share if lang == "en" else store.chinese_share) < FOREIGN_BELOW
@@ -94,7 +99,7 @@ def answer(
         query, hits, taxonomy, mentioned, coverage, about_department, cross=cross, abstain=abstain,
         background=yardstick, pool=pool, offtopic=store.offtopic_similarity(vector),
         lexical=(store.meta.get("lexical") or {}).get(family(lang)),
-        uncovered=uncovered(text, store.meta.get("topics")),
+        uncovered=uncovered(text, store.meta.get("topics")), english=english,
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

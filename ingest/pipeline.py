@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 import numpy as np
 
 from assistant.errors import CorpusError, IngestBusy
-from assistant.index import chroma, generations, store
+from assistant.index import chroma, generations, minilm, store
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
+from assistant.text import script
 from assistant.verdict import topics
 from assistant.verdict.taxonomy import TAXONOMY_FILE, for_corpus
 
@@ -145,6 +146,30 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
+def _english(texts: list[str], keys: list[str], current: dict | None, settings: Settings) -> np.ndarray | None:
+    """MiniLM vectors of the English passages (zero rows for the others; assistant/index/minilm.py), the
+    current generation's reused for unchanged text; None when the model's package is not installed."""
+    model = minilm.model()
+    if model is None:
+        return None
+    old: dict[str, np.ndarray] = {}
+    if current and current.get("english") == minilm.NAME:
+        old_dir = generations.generation_dir(settings, current["generation"])
+        try:
+            prev = generations.load_chunks(old_dir)
+            vecs = np.load(old_dir / minilm.VECTORS)
+            old = {_key(index_text(c)): v for c, v in zip(prev, vecs, strict=True)}
+        except (OSError, ValueError):
+            old = {}
+    rows = [i for i, t in enumerate(texts) if script(t) == "en"]
+    todo = [i for i in rows if keys[i] not in old]
+    fresh = dict(zip(todo, model.embed([texts[i] for i in todo]), strict=True)) if todo else {}
+    out = np.zeros((len(texts), model.dim), dtype=np.float32)
+    for i in rows:
+        out[i] = fresh[i] if i in fresh else old[keys[i]]
+    return out
+
+
 def _fingerprint(sources, taxonomy_sha: str, embedder: str, chroma_url: str | None) -> str:
     h = hashlib.sha256(f"{INDEX_VERSION}\n{taxonomy_sha}\n{embedder}\n{chroma_url}\n".encode())
     for s in sources:
@@ -268,10 +293,13 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         matrix = np.zeros((len(chunks), dim), dtype=np.float32)
         for i, k in enumerate(keys):
             matrix[i] = fresh[k] if k in fresh else old_vectors[k]
+        english = _english(texts, keys, current, settings)
 
         store_started = time.perf_counter()
         generations.write_chunks(gen_dir, chunks)
         np.save(gen_dir / "vectors.npy", matrix)
+        if english is not None:
+            np.save(gen_dir / minilm.VECTORS, english)
         offtopic = background.vectors(embedder, settings.cache_dir)
         np.save(gen_dir / "offtopic.npy", offtopic)
         chroma_started = time.perf_counter()
@@ -300,6 +328,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             "index_version": INDEX_VERSION,
             "embedder": name,
             "dim": dim,
+            "english": minilm.NAME if english is not None else None,
             "chunks": len(chunks),
             "files": {s.name: s.sha for s in sources},
             "chroma_url": settings.chroma_url,

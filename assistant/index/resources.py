@@ -31,12 +31,17 @@ def embedder_for(settings: Settings) -> Embeddings:
         return _embedders[settings.embedder]
 
 
-def warm(settings: Settings) -> threading.Thread:
-    """Start loading the embedder's weights in the background; other imports overlap with it."""
+def warm(settings: Settings, english: bool = False) -> threading.Thread:
+    """Start loading the embedder's weights in the background; other imports overlap with it. `english`:
+    MiniLM's too (an English question reads English passages with it: assistant/index/minilm.py)."""
 
     def load():
         try:
             getattr(embedder_for(settings), "warm", lambda: None)()
+            if english:
+                from assistant.index import minilm
+
+                minilm.model()
         except Exception:
             pass  # the real call reports the error
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import IndexMismatch, IndexMissing
+from assistant.index import minilm
 from assistant.index.chroma import (
     COLLECTION_PREFIX,
     client,
@@ -53,7 +54,7 @@ from assistant.settings import Settings
 
 # Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
-INDEX_VERSION = 29
+INDEX_VERSION = 30
 
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
 PAGE = 5000  # records per request when reading a server collection back
@@ -168,6 +169,32 @@ class Store:
         if len(self.chunks) > EXACT_LIMIT or self.settings.chroma_url or self.saved is None:
             return None
         return list(self.chunks), unit(self.saved)
+
+    @cached_property
+    def english(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(MiniLM unit vectors, is-English mask), one row per chunk (assistant/index/minilm.py); None when
+        this generation was built without the model, has no English passage or this machine has no copy."""
+        if not self.meta.get("english"):
+            return None
+        try:
+            matrix = np.load(generation_dir(self.settings, self.generation) / minilm.VECTORS, mmap_mode="r")
+        except (OSError, ValueError):
+            return None
+        if matrix.ndim != 2 or matrix.shape[0] != len(self.chunks):
+            return None
+        english = np.asarray(matrix).any(axis=1)
+        return (matrix, english) if english.any() else None  # no English passage: no question to embed
+
+    def english_similarities(self, vector: np.ndarray, ids: list[str]) -> dict[str, float]:
+        """MiniLM cosine of an English question to each of `ids` that is an English passage."""
+        if self.english is None:
+            return {}
+        matrix, english = self.english
+        rows = [(cid, self.rows[cid]) for cid in ids if cid in self.rows and english[self.rows[cid]]]
+        if not rows:
+            return {}
+        sims = np.asarray(matrix[[r for _, r in rows]]) @ np.asarray(vector, dtype=np.float32)
+        return {cid: float(x) for (cid, _), x in zip(rows, sims, strict=True)}
 
     @cached_property
     def offtopic(self) -> np.ndarray | None:

@@ -149,8 +149,10 @@ def cmd_ask(args) -> int:
     s = _settings(args)
     from assistant.index.resources import warm
 
-    warm(s)  # load the model while the index and libraries import
     question = _read_question(args.question)
+    from assistant.text import script
+
+    warm(s, english=script(question) == "en")  # load the models while the index and libraries import
     if not question.strip():
         raise UsageError("the question is empty")
     if args.k is not None and not 1 <= args.k <= 100:

@@ -302,7 +302,10 @@ def _warm(settings: Settings) -> None:
     from assistant.index.resources import resources
 
     try:
-        resources(settings)
+        if resources(settings)[0].english is not None:  # MiniLM for English questions
+            from assistant.index import minilm
+
+            minilm.model()
     except Exception as err:  # the first answer reports it to the asker
         log.warning("index not ready: %s", err)
 

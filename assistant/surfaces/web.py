@@ -203,6 +203,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     gr = _gradio()
     settings = settings or load_settings()
     store, _ = resources(settings)  # ingests the bundled corpus when there is no index yet
+    if store.english is not None:  # MiniLM for English questions, loaded now rather than on the first one
+        from assistant.index import minilm
+
+        minilm.model()
     tax = store.taxonomy
     respond = make_respond(settings, tax)
     shown = example_questions(tax, store.chunks.values())

@@ -118,6 +118,7 @@ def decide(
     offtopic: float | None = None,
     lexical: list[float] | None = None,
     uncovered: float | None = None,
+    english: dict[str, float] | None = None,
 ) -> Verdict:
     """The verdict for a question given its retrieved chunks.
 
@@ -127,7 +128,8 @@ def decide(
     when the sources look silent (to collect the features the scope model is fit on). `background`,
     `offtopic` and `lexical`: how near everyday off-topic questions come to this corpus (ingest/background.py).
     `uncovered`: the share of the business functions the question is about that the documents never talk
-    about (None: it names none; assistant/verdict/topics.py).
+    about (None: it names none; assistant/verdict/topics.py). `english`: MiniLM closeness of an English
+    question to the English passages of the pool (assistant/index/minilm.py).
     """
     folded = fold(query.text)
     if not has_content(query.text):
@@ -186,7 +188,7 @@ def decide(
     # over a wider pool of hits. A curated taxonomy.yaml keeps the evidence vote (its owners were named by
     # a person; measured: the vote is as good there, and better on questions about a named sub-team), and
     # the rules above still decide questions about a named department, its sub-teams or a company.
-    cands = ranker.candidates(pool or hits, taxonomy, mentioned, yes_no)
+    cands = ranker.candidates(pool or hits, taxonomy, mentioned, yes_no, english)
     learned: list[tuple[str, float]] = []
     if (
         params.get("ranker") and cands and taxonomy.derived

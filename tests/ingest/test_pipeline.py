@@ -114,3 +114,38 @@ def test_other_units_named_in_a_passage_are_not_keyword_evidence(tmp_path, home)
     assert owners == {"Customer Support"}
     # the passage is still found by what it says it does
     assert [store.chunks[cid].owner for cid, _ in store.keyword.search("double charges", 5)] == ["Billing"]
+
+
+def test_english_passages_get_minilm_vectors_and_keep_them(tmp_path, home):
+    """English passages get a MiniLM row (the ranker's English closeness), the others a zero row; an
+    unchanged passage keeps its vector on the next ingest."""
+    import numpy as np
+
+    from assistant.index import minilm
+    from assistant.index.generations import generation_dir
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "team.md").write_text(
+        "# Platform Team\n\nThe Platform Team owns the deploy pipeline and on-call rota.\n\n"
+        "# 財務部\n\n財務部負責報銷審核與付款。\n", encoding="utf-8")
+    cfg = settings.load(home=home, corpus=corpus)
+    emb = embedder_for(cfg)
+    run(cfg, emb, progress=False)
+    meta = read_current(cfg)
+    assert meta["english"] == minilm.NAME
+    store = open_current(cfg, emb)
+    matrix, english = store.english
+    by_id = {cid: english[i] for i, cid in enumerate(store.chunks)}
+    assert any(by_id[c.id] for c in store.chunks.values() if "deploy" in c.text)
+    assert not any(by_id[c.id] for c in store.chunks.values() if "報銷" in c.text)
+    first = np.load(generation_dir(cfg, meta["generation"]) / minilm.VECTORS)
+    (corpus / "more.md").write_text("# Security\n\nSecurity reviews every new vendor.\n", encoding="utf-8")
+    run(cfg, emb, progress=False)
+    store2 = open_current(cfg, emb)
+    again = dict(zip(store2.chunks, np.asarray(store2.english[0]), strict=True))
+    for i, cid in enumerate(store.chunks):
+        assert np.array_equal(again[cid], first[i])
+    q = minilm.model().embed(["Who owns the deploy pipeline?"])[0]
+    sims = store2.english_similarities(q, list(store2.chunks))
+    assert sims and all(store2.chunks[cid].text.isascii() for cid in sims)
