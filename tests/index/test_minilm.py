@@ -1,4 +1,4 @@
-"""all-MiniLM-L6-v2 run in numpy (assistant/index/minilm.py) against the same model in sentence-transformers."""
+"""all-MiniLM-L6-v2 through onnxruntime (assistant/index/minilm.py) against the same model in sentence-transformers."""
 
 import numpy as np
 import pytest
@@ -22,7 +22,7 @@ def model():
 
 
 @pytest.mark.slow
-def test_numpy_forward_matches_sentence_transformers(model):
+def test_onnx_graph_matches_sentence_transformers(model):
     from sentence_transformers import SentenceTransformer
 
     reference = SentenceTransformer(str(minilm.folder()), device="cpu").encode(TEXTS, normalize_embeddings=True)
