@@ -89,7 +89,7 @@ def answer(
     hits = pool[:k]
     # An English question reads English passages closer through MiniLM: a signal for the ranker's choice.
     english: dict[str, float] = {}
-    if lang == "en" and pool and store.english is not None and (model := minilm.model()) is not None:
+    if lang == "en" and pool and store.english is not None and (model := minilm.model(settings.cache_dir)) is not None:
         english = store.english_similarities(model.embed([query.text])[0], [h.chunk.id for h in pool])
     coverage = store.keyword.coverage(query.text, query.glossed)
     # A question in another language than (nearly all of) the sources shares few words with them.

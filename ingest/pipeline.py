@@ -149,7 +149,7 @@ def _key(text: str) -> str:
 def _english(texts: list[str], keys: list[str], current: dict | None, settings: Settings) -> np.ndarray | None:
     """MiniLM vectors of the English passages (zero rows for the others; assistant/index/minilm.py), the
     current generation's reused for unchanged text; None when the model's package is not installed."""
-    model = minilm.model()
+    model = minilm.model(settings.cache_dir)
     if model is None:
         return None
     old: dict[str, np.ndarray] = {}

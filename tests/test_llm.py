@@ -244,7 +244,7 @@ def test_eval_with_an_llm_runs_every_case_through_it(ready, monkeypatch, tmp_pat
     report = json.loads(capsys.readouterr().out)
     assert report["accuracy"] == 1.0 and report["citation_validity"] == 1.0
     outcomes = [e["outcome"] for e in log_lines(ready)]
-    assert outcomes.count("used") == 3 and len(model.prompts) == 3  # warm-up + two answerable cases
+    assert outcomes.count("used") == 4 and len(model.prompts) == 4  # two warm-ups + two answerable cases
 
 
 # Streaming: what the web chat shows while the model writes.

@@ -45,7 +45,7 @@ def warm(settings: Settings, english: bool = False) -> threading.Thread:
         try:
             from assistant.index import minilm
 
-            minilm.model()
+            minilm.model(settings.cache_dir)
         except Exception:
             pass
 

@@ -305,7 +305,7 @@ def _warm(settings: Settings) -> None:
         if resources(settings)[0].english is not None:  # MiniLM for English questions
             from assistant.index import minilm
 
-            minilm.model()
+            minilm.model(settings.cache_dir)
     except Exception as err:  # the first answer reports it to the asker
         log.warning("index not ready: %s", err)
 

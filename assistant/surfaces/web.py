@@ -206,7 +206,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     if store.english is not None:  # MiniLM for English questions, loaded now rather than on the first one
         from assistant.index import minilm
 
-        minilm.model()
+        minilm.model(settings.cache_dir)
     tax = store.taxonomy
     respond = make_respond(settings, tax)
     shown = example_questions(tax, store.chunks.values())

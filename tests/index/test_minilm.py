@@ -51,3 +51,24 @@ def test_without_the_package_there_is_no_model(monkeypatch):
     monkeypatch.setattr(minilm, "_model", None)
     monkeypatch.setattr(minilm, "folder", lambda: None)
     assert minilm.model() is None
+
+
+def test_a_model_that_cannot_load_is_one_line_and_no_signal(monkeypatch, tmp_path, capsys):
+    (tmp_path / "model.safetensors").write_bytes(b"not weights")
+    (tmp_path / "tokenizer.json").write_text("{}")
+    (tmp_path / "config.json").write_text("{}")
+    monkeypatch.setattr(minilm, "_model", None)
+    monkeypatch.setattr(minilm, "_broken", False)
+    monkeypatch.setattr(minilm, "folder", lambda: tmp_path)
+    assert minilm.model() is None and minilm.model() is None
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "could not be loaded" in err[0]
+
+
+def test_the_graph_is_kept_for_the_next_process(model, tmp_path):
+    first = minilm.MiniLM(minilm.folder(), tmp_path)
+    saved = list(tmp_path.glob("minilm-*.onnx"))
+    assert len(saved) == 1 and not list(tmp_path.glob("*.part"))
+    again = minilm.MiniLM(minilm.folder(), tmp_path)  # from the saved graph, weights not read again
+    assert np.array_equal(first.embed(TEXTS[:2]), again.embed(TEXTS[:2]))
+    assert np.abs(again.embed(TEXTS[:2]) - model.embed(TEXTS[:2])).max() < 1e-6
