@@ -10,6 +10,7 @@ chromadb's), so nothing imports torch and nothing is downloaded.
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 import os
@@ -26,6 +27,17 @@ BATCH = 32
 _lock = threading.Lock()
 _model: MiniLM | None = None
 _broken = False
+
+
+def _wait_for_a_load() -> None:
+    """At exit, a load under way on another thread is let finish: onnxruntime torn down in the middle of
+    building its session aborts the process ("terminate called without an active exception"), so an early
+    one-line error while `ask` warms MiniLM up in the background would end in SIGABRT."""
+    if _lock.acquire(timeout=30):
+        _lock.release()
+
+
+atexit.register(_wait_for_a_load)
 
 
 def folder() -> Path | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import sys
 import threading
 from collections.abc import Callable
@@ -51,11 +50,7 @@ def warm(settings: Settings, english: bool = False) -> threading.Thread:
             pass
 
     if english:  # its own thread: onnxruntime builds its session while the other model loads
-        loading = threading.Thread(target=load_english, daemon=True)
-        loading.start()
-        # A process that exits early (a one-line error) waits for it: onnxruntime torn down in the middle of
-        # building a session aborts the whole process ("terminate called without an active exception").
-        atexit.register(loading.join, 30)
+        threading.Thread(target=load_english, daemon=True).start()
     t = threading.Thread(target=load, daemon=True)
     t.start()
     return t
