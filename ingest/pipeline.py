@@ -148,7 +148,7 @@ def _key(text: str) -> str:
 
 def _english(texts: list[str], keys: list[str], current: dict | None, settings: Settings) -> np.ndarray | None:
     """MiniLM vectors of the English passages (zero rows for the others; assistant/index/minilm.py), the
-    current generation's reused for unchanged text; None when the model's package is not installed."""
+    current generation's reused for unchanged text; None when the model is not installed or cannot load."""
     model = minilm.model(settings.cache_dir)
     if model is None:
         return None
