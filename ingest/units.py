@@ -21,6 +21,7 @@ from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
 from . import outline, tables
+from .glosses import glosses
 from .names import (
     CJK,
     DETERMINERS,
@@ -330,29 +331,31 @@ def _acronyms(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None
             unit.aliases.append(acro)
 
 
-def _english(unit: Unit) -> str:
-    if not CJK.search(unit.label):
-        return unit.label
-    latin = [a for a in unit.aliases if not CJK.search(a) and len(a) > 2]
-    return latin[0] if latin else unit.label
+def _english(label: str, aliases: list[str]) -> str:
+    if not CJK.search(label):
+        return label
+    latin = [a for a in aliases if not CJK.search(a) and len(a) > 2]
+    return latin[0] if latin else label
 
 
 def discover(sources) -> Taxonomy:
     """The taxonomy of a corpus without taxonomy.yaml, derived from its documents."""
     found = find_units(sources)
     labels = {u.label for u in found}
+    # after the documents' own aliases, so a name the documents give wins where both claim it
+    other_language = glosses({u.label: u.parent if u.parent in labels else None for u in found})
     deps: dict[str, Department] = {}
     claimed: set[str] = set()
     for u in found:
         aliases = []
-        for a in u.aliases:
+        for a in [*u.aliases, *other_language.get(u.label, [])]:
             k = fold(a).strip()
             if k not in claimed and fold(a).strip() != fold(u.label).strip() and a not in labels:
                 aliases.append(a)
                 claimed.add(k)
         claimed.add(fold(u.label).strip())
         parent = u.parent if u.parent in labels else None
-        deps[u.label] = Department(label=u.label, parent=parent, en=_english(u), aliases=tuple(aliases))
+        deps[u.label] = Department(label=u.label, parent=parent, en=_english(u.label, aliases), aliases=tuple(aliases))
     return Taxonomy(deps, derived=True)
 
 

@@ -149,10 +149,10 @@ class Taxonomy:
         if self._pattern:
             found = [(self._by_key[m.group(0)], m.start()) for m in self._pattern.finditer(fold(text))]
         if self._cased_pattern:
-            pattern, target = (self._loose_pattern, fold(text)) if loose else (self._cased_pattern, _cased(text))
-            table = self._by_key if loose else self._cased
-            found += [(table[m.group(0)], m.start()) for m in pattern.finditer(target)]
-            found.sort(key=lambda lp: lp[1])
+            found += [(self._cased[m.group(0)], m.start()) for m in self._cased_pattern.finditer(_cased(text))]
+            if loose:  # and an acronym only as written: "IT", never the pronoun "it"
+                found += [(self._by_key[m.group(0)], m.start()) for m in self._loose_pattern.finditer(fold(text))]
+            found = sorted(dict.fromkeys(found), key=lambda lp: lp[1])
         return found
 
     def strip(self, text: str, keep: str | None = None) -> str:
