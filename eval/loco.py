@@ -39,6 +39,7 @@ def fitted(params: dict):
 def score(rows: list[dict], models: dict) -> dict:
     """Accuracy of `rows` (answered without abstaining) under `models`' scope and confidence: an answered
     case counts when its department is right, an abstention when the documents do not cover it."""
+    models = verdict.for_taxonomy(models, bool(rows) and bool(rows[0].get("derived")))
     scope, ok, conf, conf_right, oos, oos_kept, top1 = models["scope"], [], [], [], 0, 0, []
     for r in rows:
         answered = verdict._logistic(r["features"], scope) >= scope["threshold"]

@@ -73,6 +73,12 @@ def _logistic(features: dict, model: dict) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def for_taxonomy(params: dict, derived: bool) -> dict:
+    """The scope and confidence models for departments read from the documents, or for a hand-written
+    taxonomy.yaml (eval/calibration.py fits the two apart)."""
+    return params | params["derived"] if derived and params.get("derived") else params
+
+
 def confidence(features: dict, params: dict | None = None) -> float:
     """Platt-scaled probability that the verdict is right, from the evidence features."""
     params = params or _calibration()
@@ -273,10 +279,11 @@ def decide(
         "rank_p": learned[0][1] if learned else 0.0,
         "rank_margin": learned[0][1] - (learned[1][1] if len(learned) > 1 else 0.0) if learned else 0.0,
     }
-    if abstain and not in_scope(features, params):
+    fitted = for_taxonomy(params, taxonomy.derived)
+    if abstain and not in_scope(features, fitted):
         return Verdict(None, 0.0, ranked, support, abstain="weak", features=features, candidates=cands)
 
-    verdict = Verdict(best, confidence(features, params), ranked, support, features=features, candidates=cands)
+    verdict = Verdict(best, confidence(features, fitted), ranked, support, features=features, candidates=cands)
     verdict.depends = _depends(query, best, best_score, rivals, support, taxonomy)
     return verdict
 
