@@ -20,13 +20,14 @@ from assistant.verdict.guard import is_instruction
 from assistant.verdict.taxonomy import Taxonomy
 
 from . import tables
-from .names import title_level, title_line
+from .names import NUMBERING, title_level, title_line
 
 SECTION = re.compile(r"^\s*(?:[\u3220-\u3229]|#{1,6}\s)")
 SUBHEAD = re.compile(r"^\s*(?:\d+\.\d+\s*\S{1,16}|[((]\d+[))].*|\d+、\S{1,10}|[^,。;,;!?!?]{1,16})\s*$")
 # Inside a company block every line reads "部門: 職責"; anything else ends the block.
 LABELLED = re.compile(r"^\s*\S{1,10}\s*[::]")
 DIVIDER = re.compile(r"^\s*[—\-–=*_]{1,}\s*$")
+ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
 ENUM = re.compile(r"^\s*(?:\d+\s*[.、)).]|[((]\d+[))]|第.步\s*[::]|[①-⑳])\s*")
 # Where a sentence ends inside a long line; the mark stays with the sentence before it.
 SENTENCE_END = re.compile(r"(?<=[。!?!?;;])\s*|(?<=[a-z)][.!?])\s+(?=[A-Z])")
@@ -100,8 +101,10 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
     skip += len(sentence) - len(sentence.lstrip("-*+• \t"))
     # A curated taxonomy names few, distinct units; names read from documents are surer as the subject.
     window = 2 if taxonomy.derived else LEAD_WINDOW
+    # a numbered item that opens with a unit's name: 「（四）食品生产安全监督管理科。分析……」
+    numbered = NUMBERING.match(sentence)
     for label, pos in mentions:
-        if pos - skip <= window:
+        if pos - skip <= window or (numbered and pos == numbered.end()):
             return label, True
         if NAMES_OWNER.search(sentence[:pos]):
             return label, True
@@ -339,6 +342,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             st.sub, st.company, st.sub_owner, st.context_owner = "", None, None, None
 
         line_owner = None
+        if ARTICLE.match(line):  # 「第五条」: a regulation's next article, not the list item before it
+            st.context_owner = None
         pieces, passive = _with_doers(list(_pieces(text, a, b)), text, taxonomy)
         for n, (s, e) in enumerate(pieces):
             sentence = text[s:e]

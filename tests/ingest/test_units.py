@@ -219,3 +219,43 @@ def test_quoted_nicknames_count_beside_other_names_and_in_a_dashed_aside(tmp_pat
     # an aside that lists other teams, unquoted, gives Legal none of their names
     # (its only aliases are its own name in Chinese: ingest/glosses.py)
     assert tax.resolve("IT") is None and tax.departments["Legal"].aliases == ("法务部", "法务团队")
+
+
+PUBLIC_BODY = """# 某市市场监督管理局职能配置、内设机构和人员编制规定
+
+第三条 市市场监督管理局负责全市市场综合监督管理。
+
+第四条 市市场监督管理局设下列内设机构：
+
+（一）办公室。负责机关日常运转，承担信息、保密、信访、政务公开等工作。
+
+（二）政策法规处。负责起草地方性法规草案，承担行政复议、行政应诉工作。
+
+（三）食品生产安全监督管理科。分析掌握生产领域食品安全形势，拟订食品生产监督管理和食品生产者落实主体责任的制度措施并组织实施。
+
+第五条 市市场监督管理局机关行政编制45名。
+"""
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("规定.md", PUBLIC_BODY),  # a regulation's numbered list of internal units
+        ("机构.txt", "某县卫生健康局内设机构\n\n一、办公室\n1. 负责文电、会务、档案工作。\n\n二、人事股\n负责人事管理和队伍建设。\n"),
+        ("机构.md", "# 某区教育局\n\n办公室：负责文电、会务、档案工作。\n\n- 人事处：负责人事管理和教师招聘。\n\n注意：负责人须签字。\n"),
+    ],
+)
+def test_a_public_body_s_internal_units_are_read_from_how_its_regulations_list_them(tmp_path, name, text):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    sources = _sources(tmp_path)
+    tax = units.discover(sources)
+    labels = set(tax.departments)
+    assert "办公室" in labels
+    assert labels & {"政策法规处", "人事股", "人事处"}
+    assert "注意" not in labels and "市市场监督管理局" not in labels  # a note, and the body itself
+    owners = _owners(sources, name, tax)
+    if name == "规定.md":
+        assert {owner for owner in owners.values() if owner} == {"办公室", "政策法规处", "食品生产安全监督管理科"}
+        # the item's duties after its name are its own; the next article is nobody's
+        assert owners[next(t for t in owners if "分析掌握" in t)] == "食品生产安全监督管理科"
+        assert owners[next(t for t in owners if t.startswith("第五条"))] is None
