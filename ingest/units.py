@@ -22,6 +22,7 @@ from assistant.verdict.taxonomy import name_key as key
 
 from . import outline, tables
 from .glosses import glosses
+from .lists import listed_units
 from .names import (
     CJK,
     DETERMINERS,
@@ -83,26 +84,6 @@ SENTENCE_UNIT_EN = re.compile(
     r"(?:^|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+){0,4}?[A-Z][\w&'-]*)[ \t]+(?:team|department|group|office|committee)[ \t]+"
 )
 SENTENCE_UNIT_ZH = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,12}?(?:部|科|室|组|組|处|處|中心|委员会|委員會|办公室|辦公室|车间|車間))(?=负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責)")
-
-
-def _listed_units(text: str) -> list[str]:
-    """Units a numbered list opens its items with, each going on with its duties: 「（一）办公室。负责机关日常
-    运转……」, 「2、人事科：承担……」 (how a public body's regulation lists its internal units)."""
-    verbs = "|".join(re.escape(str(v)) for v in sorted(lexicon()["duty_verbs_zh"], key=len, reverse=True))
-    duty = re.compile(rf"\s*[。：:，,．.、]?\s*(?:{verbs})")
-    labelled = re.compile(rf"\s*[：:]\s*(?:{verbs})")  # unnumbered: 「人事处：负责……」
-    found = []
-    for line in text.split("\n"):
-        numbered = NUMBERING.match(line)
-        rest = line[numbered.end():] if numbered else re.sub(r"^[\s*•·-]+", "", line)
-        run = re.match(r"[\u4e00-\u9fff]{2,16}", rest)
-        # the shortest unit name the duties follow: 「食品生产安全监督管理科。分析……」, not 「…监督」+「管理」
-        for end in range(2, len(run.group(0)) + 1 if run else 0):
-            name = rest[:end]
-            if is_cjk_unit(name) and name[0] not in DETERMINERS_ZH and (duty if numbered else labelled).match(rest, end):
-                found.append(name)
-                break
-    return found
 
 
 def find_units(sources) -> list[Unit]:
@@ -192,7 +173,7 @@ def find_units(sources) -> list[Unit]:
                 label_of[i] = add(name, aliases + _first_aliases(name, first, strict=True), src.name, "heading",
                                   parent=_enclosing(nodes, i, label_of, page))
         outlines.append((src, page, nodes, label_of, title))
-    for src, *_ in outlines:
+    for src, page, *_ in outlines:
         text = src.text
         for name, team in _table_units(text):
             named = read_name(name)
@@ -207,9 +188,8 @@ def find_units(sources) -> list[Unit]:
         for m in SENTENCE_UNIT_EN.finditer(text):
             if read_name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
                 add(m.group(1), [], src.name, "sentence")
-        for name in _listed_units(text):
-            if read_name(name):
-                add(name, [], src.name, "list")
+        for name in listed_units(text):  # the duties after it say it is a unit: no title word list applies
+            add(name, [], src.name, "list", parent=page)  # a page that lists its units is their parent's
         for m in SENTENCE_UNIT_ZH.finditer(text):
             name = ZH_BEFORE_NAME.split(NUMBERING.sub("", m.group(1)))[-1]
             # 「该组」「各车间」 point back at a unit; 「质量管理部计量室」 is a known unit's part.

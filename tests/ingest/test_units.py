@@ -259,3 +259,24 @@ def test_a_public_body_s_internal_units_are_read_from_how_its_regulations_list_t
         # the item's duties after its name are its own; the next article is nobody's
         assert owners[next(t for t in owners if "分析掌握" in t)] == "食品生产安全监督管理科"
         assert owners[next(t for t in owners if t.startswith("第五条"))] is None
+
+
+def test_labelled_lines_and_list_items_name_units_in_english(tmp_path):
+    (tmp_path / "who-does-what.md").write_text(
+        "# Acme: who does what\n\n"
+        "Human Resources: responsible for recruiting, onboarding and benefits.\n\n"
+        "Finance: handles invoicing and expense reimbursement.\n\n"
+        "1. Data Engineering — maintains the warehouse and the ETL jobs.\n"
+        "2. Mobile - the team that builds the iOS and Android apps.\n\n"
+        "Hiring manager: approves the offer.\n\n"  # a person's role
+        "Note: handle with care.\n",  # no duties follow
+        encoding="utf-8",
+    )
+    sources = _sources(tmp_path)
+    tax = units.discover(sources)
+    for name in ("Human Resources", "Finance", "Data Engineering", "Mobile"):
+        assert name in tax.departments
+    assert not {"Hiring manager", "Note"} & set(tax.departments)
+    owners = _owners(sources, "who-does-what.md", tax)
+    assert owners[next(t for t in owners if t.startswith("Finance:"))] == "Finance"
+    assert owners[next(t for t in owners if "warehouse" in t)] == "Data Engineering"
