@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .names import DETERMINERS, DETERMINERS_ZH, NUMBERING, is_cjk_unit, lexicon, name_like
+from .names import DETERMINERS_ZH, NUMBERING, has_unit_word, is_cjk_unit, lexicon, name_like, words_re
 
 
 @lru_cache(maxsize=1)
@@ -30,12 +30,48 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return numbered_zh, labelled_zh, en
 
 
-def listed_units(text: str) -> list[str]:
-    """Unit names that open list items or labelled lines followed by their duties, in order."""
+# Words a sentence opens with that no unit's name does ("The form: …", "Each request: …").
+OPENERS = {"the", "a", "an", "this", "that", "these", "those", "our", "your", "my", "each", "every", "all", "any", "some", "no"}
+# "**Commercial** — Head of Commercial: Priya Ashdown. Owns …", "- **Retail Accounts** (reports to Commercial) — …"
+BOLD_LEAD = re.compile(r"^\*\*([^*]{2,60}?)\*\*[ \t]*(\([^()]{0,80}\))?[ \t]*(?:—|–|-{1,2}|:)[ \t]*(.*)$")
+
+
+def _bold_lead(rest: str, roles: set[str]) -> tuple[str, str | None] | None:
+    """A bold name opening a line, set off by a dash or colon, is a unit when the line says what it does, who
+    heads it ("Planning Manager: Tom Reyes") or whose part it is ("(reports to Production)")."""
+    m = BOLD_LEAD.match(rest)
+    if not m:
+        return None
+    name, aside, after = m.group(1).strip(), m.group(2) or "", m.group(3)
+    words = name.split()
+    if not name_like(name) or words[-1].lower() in roles or words[0].lower() in OPENERS:
+        return None
+    said = [w.lower() for w in re.findall(r"[A-Za-z]+", after)]
+    if (
+        has_unit_word(name) or words_re("parent_markers").search(aside) or roles & set(said)
+        or re.search(rf"\b(?:{_verbs_en()})\b", after, re.IGNORECASE)
+    ):  # fmt: skip
+        parent = words_re("parent_markers").split(aside.strip("()"), maxsplit=1)
+        return name, parent[-1].strip(" .,;") if len(parent) > 1 else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _verbs_en() -> str:
+    return "|".join(re.escape(str(v)) for v in sorted(lexicon()["duty_verbs_en"], key=len, reverse=True))
+
+
+def listed_units(text: str) -> list[tuple[str, str | None]]:
+    """(unit name, the parent its line names or None) for list items and labelled lines that open with a
+    unit's name followed by its duties, in order."""
     numbered_zh, labelled_zh, en = _patterns()
     roles = {str(w).lower() for w in lexicon()["role_words"]}
     found = []
     for line in text.split("\n"):
+        bold = _bold_lead(re.sub(r"^[\s*•·+-]+(?=\*\*)|^\s*\d{1,3}[.)]\s+(?=\*\*)", "", line), roles)
+        if bold:
+            found.append(bold)
+            continue
         numbered = NUMBERING.match(line)
         rest = line[numbered.end() :] if numbered else re.sub(r"^[\s*•·+-]+", "", line)
         run = re.match(r"[\u4e00-\u9fff]{2,16}", rest)
@@ -44,7 +80,7 @@ def listed_units(text: str) -> list[str]:
             for end in range(2, len(run.group(0)) + 1):
                 name = rest[:end]
                 if is_cjk_unit(name) and name[0] not in DETERMINERS_ZH and (numbered_zh if numbered else labelled_zh).match(rest, end):
-                    found.append(name)
+                    found.append((name, None))
                     break
             continue
         m = en.match(re.sub(r"[*_`]+", "", rest))
@@ -52,6 +88,6 @@ def listed_units(text: str) -> list[str]:
             name = m.group(1).strip()
             words = name.split()
             # a person's role ("Hiring manager: approves …") or a sentence's opening ("The form: …") is no unit
-            if name_like(name) and words[-1].lower() not in roles and words[0].lower() not in DETERMINERS:
-                found.append(name)
+            if name_like(name) and words[-1].lower() not in roles and words[0].lower() not in OPENERS:
+                found.append((name, None))
     return found

@@ -188,8 +188,10 @@ def find_units(sources) -> list[Unit]:
         for m in SENTENCE_UNIT_EN.finditer(text):
             if read_name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
                 add(m.group(1), [], src.name, "sentence")
-        for name in listed_units(text):  # the duties after it say it is a unit: no title word list applies
-            add(name, [], src.name, "list", parent=page)  # a page that lists its units is their parent's
+        # the duties after it say it is a unit: no title word list applies. Its parent is the one its line
+        # names ("(reports to Production)"), else the page that lists it.
+        for name, parent in listed_units(text):
+            add(name, [], src.name, "list", parent=(_resolve(parent, by_alias) if parent else None) or page)
         for m in SENTENCE_UNIT_ZH.finditer(text):
             name = ZH_BEFORE_NAME.split(NUMBERING.sub("", m.group(1)))[-1]
             # 「该组」「各车间」 point back at a unit; 「质量管理部计量室」 is a known unit's part.

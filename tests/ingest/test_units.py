@@ -280,3 +280,24 @@ def test_labelled_lines_and_list_items_name_units_in_english(tmp_path):
     owners = _owners(sources, "who-does-what.md", tax)
     assert owners[next(t for t in owners if t.startswith("Finance:"))] == "Finance"
     assert owners[next(t for t in owners if "warehouse" in t)] == "Data Engineering"
+
+
+def test_bold_labelled_teams_with_their_heads_and_parents_name_units(tmp_path):
+    (tmp_path / "who-does-what.md").write_text(
+        "# Who does what at Fernhill\n\n"
+        "- **\"Owns\" means decides.** Others may help.\n\n"  # a ground rule in bold, not a unit
+        "**Operations** — Operations Director: Sam Hale. Runs the plant and the stores.\n\n"
+        "- **Plant Engineering** (reports to Operations) — keeps the lines running.\n"
+        "  - Breakdowns and planned maintenance\n\n"
+        "**Quality** — Quality Manager: Ada Lin. The only team that can release product.\n"
+        "1. Product release and holds\n\n"
+        "- **Breakdowns that stop a line.** Call Plant Engineering first.\n",
+        encoding="utf-8",
+    )
+    sources = _sources(tmp_path)
+    tax = units.discover(sources)
+    assert set(tax.departments) == {"Operations", "Plant Engineering", "Quality"}
+    assert tax.departments["Plant Engineering"].parent == "Operations"
+    owners = _owners(sources, "who-does-what.md", tax)
+    assert owners["Breakdowns and planned maintenance"] == "Plant Engineering"
+    assert owners[next(t for t in owners if "Product release" in t)] == "Quality"
