@@ -13,21 +13,23 @@ from functools import lru_cache
 from .names import DETERMINERS_ZH, NUMBERING, has_unit_word, is_cjk_unit, lexicon, name_like, words_re
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    def alternation(name: str) -> str:
-        return "|".join(re.escape(str(v)) for v in sorted(lexicon()[name], key=len, reverse=True))
+def _alternation(name: str) -> str:
+    """A lexicon list as one regex alternation, longest first."""
+    return "|".join(re.escape(str(v)) for v in sorted(lexicon()[name], key=len, reverse=True))
 
-    zh = alternation("duty_verbs_zh")
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    zh, en = _alternation("duty_verbs_zh"), _alternation("duty_verbs_en")
     numbered_zh = re.compile(rf"\s*[。：:，,．.、]?\s*(?:{zh})")
     labelled_zh = re.compile(rf"\s*[：:]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」
     # "Finance: handles …", "Data Engineering — maintains …", "Legal - the team responsible for …"
-    en = re.compile(
+    labelled_en = re.compile(
         rf"^([A-Z][\w&'/.-]*(?:[ \t]+[\w&'/.-]+){{0,4}}?)[ \t]*(?::|[ \t]—|[ \t]–|[ \t]-{{1,2}})[ \t]*"
-        rf"(?:(?:the|a)[ \t]+(?:\w+[ \t]+){{0,2}}?)?(?:is[ \t]+|are[ \t]+)?(?:{alternation('duty_verbs_en')})\b",
+        rf"(?:(?:the|a)[ \t]+(?:\w+[ \t]+){{0,2}}?)?(?:is[ \t]+|are[ \t]+)?(?:{en})\b",
         re.IGNORECASE,
     )
-    return numbered_zh, labelled_zh, en
+    return numbered_zh, labelled_zh, labelled_en, re.compile(rf"\b(?:{en})\b", re.IGNORECASE)
 
 
 # Words a sentence opens with that no unit's name does ("The form: …", "Each request: …").
@@ -49,22 +51,17 @@ def _bold_lead(rest: str, roles: set[str]) -> tuple[str, str | None] | None:
     said = [w.lower() for w in re.findall(r"[A-Za-z]+", after)]
     if (
         has_unit_word(name) or words_re("parent_markers").search(aside) or roles & set(said)
-        or re.search(rf"\b(?:{_verbs_en()})\b", after, re.IGNORECASE)
+        or _patterns()[3].search(after)
     ):  # fmt: skip
         parent = words_re("parent_markers").split(aside.strip("()"), maxsplit=1)
         return name, parent[-1].strip(" .,;") if len(parent) > 1 else None
     return None
 
 
-@lru_cache(maxsize=1)
-def _verbs_en() -> str:
-    return "|".join(re.escape(str(v)) for v in sorted(lexicon()["duty_verbs_en"], key=len, reverse=True))
-
-
 def listed_units(text: str) -> list[tuple[str, str | None]]:
     """(unit name, the parent its line names or None) for list items and labelled lines that open with a
     unit's name followed by its duties, in order."""
-    numbered_zh, labelled_zh, en = _patterns()
+    numbered_zh, labelled_zh, en, _ = _patterns()
     roles = {str(w).lower() for w in lexicon()["role_words"]}
     found = []
     for line in text.split("\n"):
