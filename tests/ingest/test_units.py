@@ -21,11 +21,17 @@ def _owners(sources, name: str, taxonomy) -> dict[str, str | None]:
     return {c.text: c.owner for c in chunker.chunk(page.name, page.text, taxonomy)}
 
 
-@pytest.mark.parametrize("name", ["northwind-handbook", "huaxin-duties"])
-def test_discovers_at_least_90_percent_of_units_under_their_own_names(name):
-    corpus = CORPORA / name / "documents"
+# Two more shapes, written for the tests: a county bureau's regulation (内设机构 as numbered items) and a
+# company wiki page of bold labelled teams with bullet lists (no heading per team)
+SHAPES = ROOT / "tests" / "data" / "corpora"
+
+
+@pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
+                                    SHAPES / "tongxi-regulation", SHAPES / "brackenfold-wiki"], ids=lambda p: p.name)
+def test_discovers_at_least_90_percent_of_units_under_their_own_names(folder):
+    corpus = folder / "documents"
     tax = units.discover(_sources(corpus))
-    key = yaml.safe_load((CORPORA / name / "units.yaml").read_text(encoding="utf-8"))["units"]
+    key = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))["units"]
     found = [u["name"] for u in key if tax.resolve(u["name"])]
     assert len(found) / len(key) >= 0.9, sorted({u["name"] for u in key} - set(found))
     # labels are the documents' own names, not borrowed from the bundled corpus
@@ -301,3 +307,12 @@ def test_bold_labelled_teams_with_their_heads_and_parents_name_units(tmp_path):
     owners = _owners(sources, "who-does-what.md", tax)
     assert owners["Breakdowns and planned maintenance"] == "Plant Engineering"
     assert owners[next(t for t in owners if "Product release" in t)] == "Quality"
+
+
+def test_sub_teams_of_a_wiki_page_get_the_parent_their_line_names():
+    folder = SHAPES / "brackenfold-wiki"
+    tax = units.discover(_sources(folder / "documents"))
+    key = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))["units"]
+    names = {u["name"] for u in key}
+    nested = [u for u in key if u["parent"] in names]
+    assert nested and all(tax.departments[u["name"]].parent == u["parent"] for u in nested)
