@@ -1,4 +1,5 @@
-"""Units a list or a labelled line names: each item opens with a unit's name and goes on with its duties.
+"""Units a list, a labelled line or a regulation's sentence names: each opens with a unit's name and goes on with
+its duties.
 
 How duty lists without a heading per unit are written: a public body's regulation (「（二）政策法规处。负责
 起草……」), a labelled line (「人事处：负责……」, "Human Resources: responsible for recruiting …") or a list
@@ -88,3 +89,15 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
             if name_like(name) and words[-1].lower() not in roles and words[0].lower() not in OPENERS:
                 found.append((name, None))
     return found
+
+
+@lru_cache(maxsize=1)
+def proper_units() -> re.Pattern:
+    """A regulation's sentence whose subject is a unit's proper name: "The Finance Division shall maintain …",
+    "The Resident Services Division is responsible for …" (a charter's or a public body's way). Only these
+    forms: "The Deal Desk approves …" in a handbook names a desk its page has as part of another unit."""
+    words = "|".join(re.escape(str(w).title()) for w in sorted(lexicon()["unit_words_en"], key=len, reverse=True))
+    return re.compile(
+        rf"(?:^|(?<=[.;:])[ \t]+|\n)[ \t]*(?:The[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+){{0,4}}(?:{words}))[ \t]+"
+        r"(?:shall|(?:is|are|will be|shall be)[ \t]+responsible)\b"
+    )

@@ -22,7 +22,7 @@ from assistant.verdict.taxonomy import name_key as key
 
 from . import outline, tables
 from .glosses import glosses
-from .lists import listed_units
+from .lists import listed_units, proper_units
 from .names import (
     CJK,
     DETERMINERS,
@@ -160,12 +160,14 @@ def find_units(sources) -> list[Unit]:
         for i, node in enumerate(nodes):
             if i == 0 and page and node.heading == title:
                 continue  # the page's title: its unit is the page's
-            named = read_name(node.heading)
+            named = _listed_heading(nodes, i) or read_name(node.heading)
             if not named:
                 continue
             name, aliases = named
             first = first_sentence(node.body)
-            if CJK.search(name):
+            if _listed_heading(nodes, i):
+                ok = True
+            elif CJK.search(name):
                 ok = is_cjk_unit(name)  # 「检验科」 yes; 「DB SIG 工作目标和范围」 no
             else:
                 ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first))
@@ -185,6 +187,9 @@ def find_units(sources) -> list[Unit]:
                 team or has_unit_word(name) or is_cjk_unit(name) or key(name) in by_alias
             ):
                 add(named[0], [], src.name, "table")
+        for m in proper_units().finditer(text):
+            if read_name(m.group(1)):
+                add(m.group(1), [], src.name, "sentence")
         for m in SENTENCE_UNIT_EN.finditer(text):
             if read_name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
                 add(m.group(1), [], src.name, "sentence")
@@ -224,6 +229,19 @@ def find_units(sources) -> list[Unit]:
     _parents_from_text(units, by_alias, sources)
     _acronyms(units, by_alias, sources)
     return list(units.values())
+
+
+def _listed_heading(nodes, i: int) -> tuple[str, list[str]] | None:
+    """(name, aliases) of a heading right under a title that introduces a list of units ("DEPARTMENT
+    RESPONSIBILITIES" over "HUMAN RESOURCES"): a short name-like heading there is a unit whatever its words."""
+    node = nodes[i]
+    above = [n.heading for n in nodes[:i] if n.level < node.level]
+    if not above or not words_re("units_list_titles").search(plain(above[-1])):
+        return None
+    name = plain(NUMBERING.sub("", node.heading))
+    if not name or re.search(r"[?？。!！:：]", name) or not (name_like(name) or is_cjk_unit(name)):
+        return None
+    return name, []
 
 
 def _first_aliases(name: str, first: str, strict: bool = False) -> list[str]:

@@ -316,3 +316,26 @@ def test_sub_teams_of_a_wiki_page_get_the_parent_their_line_names():
     names = {u["name"] for u in key}
     nested = [u for u in key if u["parent"] in names]
     assert nested and all(tax.departments[u["name"]].parent == u["parent"] for u in nested)
+
+
+def test_a_charter_s_shall_sentences_and_a_list_of_department_headings_name_units(tmp_path):
+    (tmp_path / "charter.md").write_text(
+        "# Millbrook Water Board: organization\n\n"
+        "Section 2. The Finance Division shall maintain the books and prepare the annual budget.\n\n"
+        "Section 3. The Customer Services Division is responsible for billing disputes and new connections.\n\n"
+        "Section 4. Each division reports to the General Manager.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "departments.txt").write_text(
+        "DEPARTMENT RESPONSIBILITIES\n\nHUMAN RESOURCES\nRecruitment, onboarding and benefits.\n\n"
+        "FACILITIES\nBuilding maintenance, parking permits and security badges.\n",
+        encoding="utf-8",
+    )
+    sources = _sources(tmp_path)
+    tax = units.discover(sources)
+    assert {"Finance Division", "Customer Services Division", "HUMAN RESOURCES", "FACILITIES"} <= set(tax.departments)
+    charter = _owners(sources, "charter.md", tax)
+    assert charter[next(t for t in charter if "annual budget" in t)] == "Finance Division"
+    listed = _owners(sources, "departments.txt", tax)
+    assert listed[next(t for t in listed if "parking permits" in t)] == "FACILITIES"
+    assert listed[next(t for t in listed if "benefits" in t)] == "HUMAN RESOURCES"
