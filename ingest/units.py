@@ -126,6 +126,8 @@ def find_units(sources) -> list[Unit]:
         named = read_name(title) if title else None
         if named and CJK.search(named[0]) and not is_cjk_unit(named[0]) and not re.search(r"[A-Za-z0-9]$", named[0]):
             named = None  # 「SIG名称」, 「请问市场运营的工作包括哪些」: a Chinese title that is no unit's name
+        if named and words_re("units_list_titles").search(title):
+            named = None  # "Teams at Lumen Health", 「各部门职责」: the page lists units, it is none of them
         stem = Path(src.name).stem
         if not named and not re.search(r"\d{3}|[0-9a-f]{8}", stem) and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
             # named after its unit: team-payroll.md, 人力资源部.md (not 职责.txt: a Chinese name needs a unit suffix)

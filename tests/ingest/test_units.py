@@ -339,3 +339,15 @@ def test_a_charter_s_shall_sentences_and_a_list_of_department_headings_name_unit
     listed = _owners(sources, "departments.txt", tax)
     assert listed[next(t for t in listed if "parking permits" in t)] == "FACILITIES"
     assert listed[next(t for t in listed if "benefits" in t)] == "HUMAN RESOURCES"
+
+
+def test_a_page_that_lists_units_is_none_of_them(tmp_path):
+    (tmp_path / "teams.html").write_text(
+        "<html><body><h1>Teams at Lumen Health</h1>"
+        "<h2>Patient Access</h2><p>Patient Access schedules appointments and verifies insurance.</p>"
+        "<h2>Revenue Cycle</h2><p>Revenue Cycle owns billing, claims and patient statements.</p></body></html>",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"Patient Access", "Revenue Cycle"}
+    assert tax.departments["Revenue Cycle"].parent is None
