@@ -14,14 +14,9 @@ from functools import lru_cache
 from .names import DETERMINERS_ZH, NUMBERING, has_unit_word, is_cjk_unit, lexicon, name_like, words_re
 
 
-def _alternation(name: str) -> str:
-    """A lexicon list as one regex alternation, longest first."""
-    return "|".join(re.escape(str(v)) for v in sorted(lexicon()[name], key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
-    zh, en = _alternation("duty_verbs_zh"), _alternation("duty_verbs_en")
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    zh, en = words_re("duty_verbs_zh").pattern, words_re("duty_verbs_en").pattern
     numbered_zh = re.compile(rf"\s*[。：:，,．.、]?\s*(?:{zh})")
     labelled_zh = re.compile(rf"\s*[：:]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」
     # "Finance: handles …", "Data Engineering — maintains …", "Legal - the team responsible for …"
@@ -30,7 +25,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
         rf"(?:(?:the|a)[ \t]+(?:\w+[ \t]+){{0,2}}?)?(?:is[ \t]+|are[ \t]+)?(?:{en})\b",
         re.IGNORECASE,
     )
-    return numbered_zh, labelled_zh, labelled_en, re.compile(rf"\b(?:{en})\b", re.IGNORECASE)
+    return numbered_zh, labelled_zh, labelled_en
 
 
 # Words a sentence opens with that no unit's name does ("The form: …", "Each request: …").
@@ -49,12 +44,9 @@ def _bold_lead(rest: str, roles: set[str]) -> tuple[str, str | None] | None:
     words = name.split()
     if not name_like(name) or words[-1].lower() in roles or words[0].lower() in OPENERS:
         return None
-    said = [w.lower() for w in re.findall(r"[A-Za-z]+", after)]
-    if (
-        has_unit_word(name) or words_re("parent_markers").search(aside) or roles & set(said)
-        or _patterns()[3].search(after)
-    ):  # fmt: skip
-        parent = words_re("parent_markers").split(aside.strip("()"), maxsplit=1)
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", after)}
+    parent = words_re("parent_markers").split(aside.strip("()"), maxsplit=1)
+    if has_unit_word(name) or len(parent) > 1 or roles & said or words_re("duty_verbs_en").search(after):
         return name, parent[-1].strip(" .,;") if len(parent) > 1 else None
     return None
 
@@ -62,7 +54,7 @@ def _bold_lead(rest: str, roles: set[str]) -> tuple[str, str | None] | None:
 def listed_units(text: str) -> list[tuple[str, str | None]]:
     """(unit name, the parent its line names or None) for list items and labelled lines that open with a
     unit's name followed by its duties, in order."""
-    numbered_zh, labelled_zh, en, _ = _patterns()
+    numbered_zh, labelled_zh, en = _patterns()
     roles = {str(w).lower() for w in lexicon()["role_words"]}
     found = []
     for line in text.split("\n"):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -30,8 +30,10 @@ def lexicon() -> dict[str, list[str]]:
     return yaml.safe_load(Path(__file__).with_name("lexicon.yaml").read_text(encoding="utf-8"))
 
 
+@cache
 def words_re(name: str) -> re.Pattern:
-    """One regex for a lexicon list: Latin entries as whole words, CJK entries anywhere."""
+    """One regex for a lexicon list: Latin entries as whole words, CJK entries anywhere (built once per list:
+    ingest asks for them line by line)."""
     items = sorted((str(w) for w in lexicon()[name]), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) if CJK.search(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in items), re.I)
 

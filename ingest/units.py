@@ -162,12 +162,13 @@ def find_units(sources) -> list[Unit]:
         for i, node in enumerate(nodes):
             if i == 0 and page and node.heading == title:
                 continue  # the page's title: its unit is the page's
-            named = _listed_heading(nodes, i) or read_name(node.heading)
+            listed = _listed_heading(nodes, i)
+            named = listed or read_name(node.heading)
             if not named:
                 continue
             name, aliases = named
             first = first_sentence(node.body)
-            if _listed_heading(nodes, i):
+            if listed:
                 ok = True
             elif CJK.search(name):
                 ok = is_cjk_unit(name)  # 「检验科」 yes; 「DB SIG 工作目标和范围」 no

@@ -72,6 +72,13 @@ def model(cache_dir: Path | None = None) -> MiniLM | None:
     return _model
 
 
+def load_for(store, cache_dir: Path | None = None) -> None:
+    """Load the model now when `store` has English passages (a server's start-up: the first English question
+    then does not wait for it)."""
+    if store.english is not None:
+        model(cache_dir)
+
+
 class MiniLM:
     """A BERT encoder with mean pooling and unit length, as sentence-transformers runs this model: the graph
     is written out here from the weights and run by onnxruntime (5-10 ms a question on 2 cores, against

@@ -302,10 +302,9 @@ def _warm(settings: Settings) -> None:
     from assistant.index.resources import resources
 
     try:
-        if resources(settings)[0].english is not None:  # MiniLM for English questions
-            from assistant.index import minilm
+        from assistant.index import minilm
 
-            minilm.model(settings.cache_dir)
+        minilm.load_for(resources(settings)[0], settings.cache_dir)  # MiniLM for English questions
     except Exception as err:  # the first answer reports it to the asker
         log.warning("index not ready: %s", err)
 

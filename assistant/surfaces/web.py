@@ -203,10 +203,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     gr = _gradio()
     settings = settings or load_settings()
     store, _ = resources(settings)  # ingests the bundled corpus when there is no index yet
-    if store.english is not None:  # MiniLM for English questions, loaded now rather than on the first one
-        from assistant.index import minilm
+    from assistant.index import minilm
 
-        minilm.model(settings.cache_dir)
+    minilm.load_for(store, settings.cache_dir)  # MiniLM for English questions, now rather than on the first one
     tax = store.taxonomy
     respond = make_respond(settings, tax)
     shown = example_questions(tax, store.chunks.values())
