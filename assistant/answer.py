@@ -212,21 +212,26 @@ def _answer_text(dept: str, sides: list[Side], citations: list[Citation], lang: 
 
 
 def _abstain_text(reason: str, lang: str, taxonomy) -> str:
-    covered = "、".join(taxonomy.roots()[:8])
+    roots = taxonomy.roots()[:8]
+    covered = "、".join(roots)
     if lang == "en":
         if reason == "injection":
             return "I only answer which department owns a piece of work, from the company's sources; I can't follow other instructions."
         if reason == "empty":
             return "Please ask a question in words, e.g. \"Who writes press releases?\""
+        if not roots:  # no unit found in the documents: listing none would read as a bug
+            return "The sources don't say who owns this, so I won't guess. I found no department named in them."
         return (
             "The sources don't say who owns this, so I won't guess. They cover the duties of: "
-            + ", ".join(taxonomy.name(r, "en") for r in taxonomy.roots()[:8])
+            + ", ".join(taxonomy.name(r, "en") for r in roots)
             + "."
         )
     if reason == "injection":
         text = "我只回答「某項工作歸哪個部門」,依據公司資料;其他指令恕不執行。"
     elif reason == "empty":
         text = "請用文字提問,例如「新聞稿歸誰管?」"
+    elif not roots:
+        text = "資料裡沒有說這件事歸誰,所以不猜。資料裡也沒有找到任何部門。"
     else:
         text = f"資料裡沒有說這件事歸誰,所以不猜。資料涵蓋的是這些部門的職責:{covered}。"
     return in_script(text, lang)

@@ -47,6 +47,13 @@ def is_cjk_unit(name: str) -> bool:
     return bool(CJK.search(name)) and any(name.endswith(s) for s in lexicon()["unit_suffixes_zh"]) and len(name) <= 16
 
 
+def is_post(heading: str) -> bool:
+    """「出纳岗位职责」: a heading about a post, a job in a unit that employees ask for like a unit."""
+    text = plain(NUMBERING.sub("", heading))
+    tail = next((t for t in lexicon()["post_tails"] if text.endswith(t)), None)
+    return bool(tail) and 2 <= len(text) - len(tail) <= 10 and bool(CJK.search(text[: -len(tail)]))
+
+
 def has_unit_word(name: str) -> bool:
     return bool(words_re("unit_words_en").search(name))
 

@@ -38,6 +38,7 @@ from .names import (
     generic,
     has_unit_word,
     is_cjk_unit,
+    is_post,
     lexicon,
     marked,
     name_like,
@@ -144,7 +145,8 @@ def find_units(sources) -> list[Unit]:
                 aliases += [n for n in both if key(n) != key(name) and read_name(n)]
             # The file name is another name for the page's unit (team-qa.md, 人力资源部.md), unless it is
             # a single lower-case word (data.md), which would match the common word everywhere.
-            if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
+            # A Chinese file name counts only as a unit's name (人力资源部.md, not 岗位说明书.md).
+            if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or is_cjk_unit(stem)):
                 aliases.append(re.sub(r"[-_]+", " ", stem))
             page = add(name, aliases, src.name, "title")
             subjects += [(page, a) for a in _subject_aliases(name, first)] if page else []
@@ -171,7 +173,7 @@ def find_units(sources) -> list[Unit]:
             if listed:
                 ok = True
             elif CJK.search(name):
-                ok = is_cjk_unit(name)  # 「检验科」 yes; 「DB SIG 工作目标和范围」 no
+                ok = is_cjk_unit(name) or is_post(node.heading)  # 「检验科」 「出纳岗位职责」 yes; 「DB SIG 工作目标和范围」 no
             else:
                 ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first))
             if ok:

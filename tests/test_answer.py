@@ -106,6 +106,20 @@ def test_deterministic(ready):
     assert a == b
 
 
+def test_a_corpus_that_names_no_unit_abstains_and_says_so(tmp_path):
+    """Nothing in the documents reads as a unit: the abstention says none was found, not an empty list."""
+    from assistant import settings as settings_mod
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.md").write_text("Printers are on every floor. Paper is in the cupboard by the kitchen.\n", encoding="utf-8")
+    s = settings_mod.load(environ={}, home=tmp_path / "home", corpus=docs)
+    en = answer("Who fixes the printers?", settings=s)
+    zh = answer("打印机坏了找谁?", settings=s)
+    assert en.abstained and en.answer.endswith("I found no department named in them.")
+    assert zh.abstained and zh.answer.endswith("资料里也没有找到任何部门。")
+
+
 def test_an_organisations_own_documents_that_split_the_work_name_both_units(tmp_path):
     """No taxonomy.yaml: the "it depends" sides are the units the documents name, without the
     usually / some-companies wording of a corpus that compares companies."""

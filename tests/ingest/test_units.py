@@ -351,3 +351,21 @@ def test_a_page_that_lists_units_is_none_of_them(tmp_path):
     tax = units.discover(_sources(tmp_path))
     assert set(tax.departments) == {"Patient Access", "Revenue Cycle"}
     assert tax.departments["Revenue Cycle"].parent is None
+
+
+def test_posts_of_a_job_description_document_are_units_under_its_department(tmp_path):
+    """A 岗位说明书 lists posts, not departments: employees ask for 出纳 as they would for a unit."""
+    (tmp_path / "岗位说明书.md").write_text(
+        "# 财务部岗位说明书\n\n## 出纳岗位职责\n1. 负责现金收付和银行结算；\n2. 负责员工备用金的借支与核销。\n\n"
+        "## 总账会计岗位职责\n1. 负责编制月度财务报表；\n2. 负责税务申报。\n\n## 任职要求\n本科以上学历。\n",
+        encoding="utf-8",
+    )
+    sources = _sources(tmp_path)
+    tax = units.discover(sources)
+    assert set(tax.departments) == {"财务部", "出纳", "总账会计"}
+    assert tax.departments["出纳"].parent == "财务部"
+    # the file's name is no name of the unit: 岗位说明书 is what the page is, not who
+    assert "岗位说明书" not in tax.departments["财务部"].aliases
+    owners = _owners(sources, "岗位说明书.md", tax)
+    assert owners["2. 负责员工备用金的借支与核销。"] == "出纳"
+    assert owners["2. 负责税务申报。"] == "总账会计"
