@@ -27,6 +27,8 @@ SUBHEAD = re.compile(r"^\s*(?:\d+\.\d+\s*\S{1,16}|[((]\d+[))].*|\d+、\S{1,10}|[
 # Inside a company block every line reads "部門: 職責"; anything else ends the block.
 LABELLED = re.compile(r"^\s*\S{1,10}\s*[::]")
 DIVIDER = re.compile(r"^\s*[—\-–=*_]{1,}\s*$")
+QUESTION = re.compile(r"[?？]\s*$")
+BARE_NAME = re.compile(r"(?:the\s+)?(.{2,60}?)\s*[.。!！]?\s*", re.I)
 ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
 ENUM = re.compile(r"^\s*(?:\d+\s*[.、)).]|[((]\d+[))]|第.步\s*[::]|[①-⑳])\s*")
 # Where a sentence ends inside a long line; the mark stays with the sentence before it.
@@ -99,6 +101,9 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
     sentence = _plain(sentence)
     skip = len(ENUM.match(sentence).group(0)) if ENUM.match(sentence) else 0
     skip += len(sentence) - len(sentence.lstrip("-*+• \t"))
+    bare = BARE_NAME.fullmatch(sentence[skip:])
+    if bare and mentions and taxonomy.resolve(bare.group(1)):
+        return taxonomy.resolve(bare.group(1)), True  # an FAQ's answer that is only a name: "The Health & Safety Office."
     # A curated taxonomy names few, distinct units; names read from documents are surer as the subject.
     window = 2 if taxonomy.derived else LEAD_WINDOW
     # a numbered item that opens with a unit's name: 「（四）食品生产安全监督管理科。分析……」
@@ -118,7 +123,8 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
         rest = _after_name(sentence[pos : pos + 60], taxonomy)
         closing = ENDS_WITH.search(before) and not re.search(r"[\w\u3400-\u9fff]", rest)
         # "goes to X", 「由X负责」, "X owns", "… is IT Helpdesk.", "Dashboards and data access: Data & Analytics."
-        if _handoff().search(before) or _agent().match(rest) or closing:
+        passive = PASSIVE_BY.search(before) and not THING_AFTER.match(rest)
+        if _handoff().search(before) or passive or _agent().match(rest) or closing:
             return _specific(label, pos, mentions[i:], taxonomy), False
     if open_mentions and _not_us().search(sentence):
         # "Not us: …": the work is the last unit's the sentence names
@@ -235,6 +241,13 @@ def _handoff() -> re.Pattern:
     return re.compile(rf"(?:{alt})\s*(?:the\s+)?$", re.I)
 
 
+# Any passive's agent: "references are provided by HR", "cards are issued by Campus Security", unless the
+# name only qualifies a thing ("triggered by the People & Culture starter form").
+PASSIVE_BY = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?:ed|en|wn|ne|nt|pt|lt|id|ld|ught)\s+by\s*(?:the\s+)?$", re.I)
+THING_AFTER = re.compile(r"\s*(?!(?:and|or|to|on|in|at|for|from|within|who|which|so|when|if|before|after|using|through|with|"
+                         r"by|as|via|once|until|team|teams)\b)[a-z]")
+
+
 def _in_parens(sentence: str, pos: int) -> bool:
     before = sentence[:pos]
     return before.count("(") + before.count("（") > before.count(")") + before.count("）")
@@ -343,6 +356,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
 
         line_owner = None
         if ARTICLE.match(line):  # 「第五条」: a regulation's next article, not the list item before it
+            st.context_owner = None
+        if QUESTION.search(stripped):  # an FAQ's next question: the answer before it was about another unit
             st.context_owner = None
         pieces, passive = _with_doers(list(_pieces(text, a, b)), text, taxonomy)
         for n, (s, e) in enumerate(pieces):

@@ -44,7 +44,40 @@ def plain(text: str) -> str:
 
 
 def is_cjk_unit(name: str) -> bool:
-    return bool(CJK.search(name)) and any(name.endswith(s) for s in lexicon()["unit_suffixes_zh"]) and len(name) <= 16
+    """「检验科」, 「总经理办公室」: a unit word after a name. Not 「承办部门」 or 「用人部门」 (whichever department
+    handles or asks: a role in a policy, lexicon.yaml `role_unit_stems_zh`) nor a bare unit word."""
+    if not CJK.search(name) or len(name) > 16:
+        return False
+    # the longest unit word with a name before it: 「办公室」 is 办公 + 室 (a unit's name), 「部门」 alone is none
+    suffix = next((s for s in _suffixes() if name.endswith(s) and len(name) > len(s)), None)
+    if suffix is None:
+        return False
+    stem = name[: -len(suffix)]
+    return not any(stem.endswith(w) for w in lexicon()["role_unit_stems_zh"])
+
+
+@cache
+def _suffixes() -> tuple[str, ...]:
+    return tuple(sorted((str(s) for s in lexicon()["unit_suffixes_zh"]), key=len, reverse=True))
+
+
+def name_before(run: str) -> str:
+    """The unit's name at the end of a run of Chinese text, after the last function word that stands on
+    its own: 「经信息安全组」 -> 信息安全组, but 「总经理办公室」 stays whole (its 经 is inside a word, as
+    jieba cuts it)."""
+    from assistant.index.keyword import _jieba
+    from assistant.text import fold_simplified
+
+    run = NUMBERING.sub("", run)
+    simple = fold_simplified(run)  # jieba's dictionary is Simplified: 「總經理辦公室」 is cut as 总经理办公室
+    if len(simple) != len(run):
+        simple = run
+    start = end = 0
+    for w in _jieba().lcut(simple, HMM=False):
+        end += len(w)
+        if ZH_BEFORE_NAME.fullmatch(run[end - len(w) : end]):
+            start = end
+    return run[start:]
 
 
 def is_post(heading: str) -> bool:

@@ -12,6 +12,8 @@ Recognised kinds:
   named (departments) but do not vote.
 * Owner table: a column headed Owner / Owner team / Responsible / 负责部门 / 主责部门 …: the unit in that
   cell owns the row; units in a Support / 配合部门 / 协办 column are named.
+* Directory of units: a first column headed Team / Office / 部门名称 …: the row is that unit's, quoted by its
+  longest column (what the unit does); a Part of / 上级部门 column gives its parent (ingest/units.py).
 * Any other table: the row is plain text evidence; a unit it names up front owns it, as for a sentence.
 """
 
@@ -44,6 +46,12 @@ OWNER_HEADER = re.compile(
     r"主办部门|主辦部門|承办部门|承辦部門|责任单位|責任單位|负责人|負責人)$",
     re.I,
 )
+# A directory of units: the first column names one unit a row ("Team | Part of | Lead | What we do").
+UNIT_HEADER = re.compile(r"^(team|teams|team name|department|departments|department name|unit|units|office|offices|division|"
+                         r"部门|部門|部门名称|部門名稱|单位|單位|单位名称|單位名稱|科室|机构|機構|机构名称|機構名稱|团队|團隊)$", re.I)
+# Its column that names each unit's parent.
+PARENT_HEADER = re.compile(r"^(part of|parent|parent team|parent unit|reports to|belongs to|上级部门|上級部門|所属部门|所屬部門|"
+                           r"隶属部门|隸屬部門|上级单位|上級單位|归属部门|歸屬部門)$", re.I)
 SUPPORT_HEADER = re.compile(
     r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|"
     r"配合部门|配合部門|协办部门|協辦部門|协同部门|協同部門|协助部门|協助部門|配合单位|配合單位|相关部门|相關部門)$",
@@ -64,7 +72,7 @@ class Table:
     last: int  # line index of the last row (inclusive)
     header: list[Cell]
     rows: list[tuple[int, list[Cell]]]  # (line index, cells)
-    kind: str = "plain"  # raci | owner | plain
+    kind: str = "plain"  # raci | owner | directory | plain
     task: int = 0  # column holding what the row is about
     units: dict[int, str] = field(default_factory=dict)  # raci: column -> unit name as written
     owner_col: int | None = None
@@ -193,6 +201,12 @@ def classify(table: Table) -> None:
                           next((j for j in range(width) if j not in raci_cols), 0))
         return
     heads = [h.text for h in table.header]
+    if width >= 2 and UNIT_HEADER.match(heads[0].strip()):
+        # a directory of units: each row is the first cell's unit, quoted by what it says the unit does
+        table.kind, table.owner_col = "directory", 0
+        lengths = {j: sum(len(r[j].text) for r in body if j < len(r)) for j in range(1, width)}
+        table.task = max(lengths, key=lengths.get)
+        return
     owner = next((j for j, h in enumerate(heads) if OWNER_HEADER.match(h)), None)
     if owner is not None and owner > 0:
         table.kind = "owner"
@@ -251,6 +265,9 @@ def rows(text: str, table: Table) -> list[Row]:
             context = values[key] + "\n" + "; ".join(
                 f"{words[r]}: {', '.join(by_role[r])}" for r in "RACI" if by_role.get(r)
             )
+        elif table.kind == "directory":
+            owner = values[0].split(";")[0].strip() or None
+            named = [owner] if owner else []
         elif table.kind == "owner":
             owners = owner_names(values[table.owner_col]) if table.owner_col < len(values) else []
             owner = owners[0] if owners else None
@@ -281,7 +298,7 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
         if table.kind == "plain":
             owner = mentions[0] if mentions else fallback
             accountable = None
-        elif table.kind == "owner":  # an owner cell the taxonomy does not know ("Your manager"): as for text
+        elif table.kind in ("owner", "directory"):  # an owner cell the taxonomy does not know ("Your manager"): as for text
             owner = unit(r.owner) or next((unit(n) for n in r.named if unit(n)), None) or fallback
             accountable = None
         else:

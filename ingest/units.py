@@ -31,7 +31,6 @@ from .names import (
     PAREN,
     QUOTED,
     SHORT_LINE,
-    ZH_BEFORE_NAME,
     aliases_in,
     does_work,
     first_sentence,
@@ -41,6 +40,7 @@ from .names import (
     is_post,
     lexicon,
     marked,
+    name_before,
     name_like,
     plain,
     read_name,
@@ -59,25 +59,33 @@ class Unit:
     how: str = ""  # title | heading | sentence | table | list
 
 
-def _table_units(text: str) -> list[tuple[str, bool]]:
+def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
     """Unit names from the Markdown tables (as ingest/tables.py reads them): the cells of owner columns,
-    and the headers of RACI columns. (name, written with "Team") pairs."""
-    found: list[tuple[str, bool]] = []
+    the headers of RACI columns and the rows of a directory of units (a first column headed Team /
+    Office / 部门名称, with its "Part of" / 上级部门 column as their parent). (name, is a unit by
+    construction, parent as written) triples."""
+    found: list[tuple[str, bool, str | None]] = []
     for table in tables.find(text, tables.line_spans(text)).values():
         header = [c.text for c in table.header]
         body = [[c.text for c in cells] for _, cells in table.rows if len(cells) == len(header)]
+        up = next((j for j, h in enumerate(header) if tables.PARENT_HEADER.match(h.strip())), None)
         for j, head in enumerate(header):
             cells = [r[j] for r in body if r[j]]
             if not cells:
                 continue
             if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
-                found.append((head, True))  # a RACI column is a unit (or a role) by construction
+                found.append((head, True, None))  # a RACI column is a unit (or a role) by construction
+            elif j == 0 and tables.UNIT_HEADER.match(head.strip()) and table.kind != "raci":
+                for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)
+                    names = [n.strip() for n in row[0].split(";") if 2 <= len(n.strip()) <= 40]
+                    parent = row[up].split(";")[0].strip() or None if up is not None else None
+                    found += [(names[0], True, parent)] if names else []
             elif tables.OWNER_HEADER.match(head.strip()) or tables.SUPPORT_HEADER.match(head.strip()):
                 for part in (name for cell in cells for name in tables.owner_names(cell)):
                     team = bool(re.match(r"^team\s+", part, re.I))
                     part = re.sub(r"^(team|the)\s+", "", part, flags=re.I)
                     if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
-                        found.append((part, team))
+                        found.append((part, team, None))
     return found
 
 
@@ -161,6 +169,7 @@ def find_units(sources) -> list[Unit]:
     for src, page, secs, title in pages:
         nodes = outline.tree(secs)
         label_of: dict[int, str] = {}
+        groups = _shared_parentheses(nodes)
         for i, node in enumerate(nodes):
             if i == 0 and page and node.heading == title:
                 continue  # the page's title: its unit is the page's
@@ -169,6 +178,8 @@ def find_units(sources) -> list[Unit]:
             if not named:
                 continue
             name, aliases = named
+            group = next((a for a in aliases if key(a) in groups), None)
+            aliases = [a for a in aliases if key(a) not in groups]
             first = first_sentence(node.body)
             if listed:
                 ok = True
@@ -177,12 +188,15 @@ def find_units(sources) -> list[Unit]:
             else:
                 ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first))
             if ok:
-                label_of[i] = add(name, aliases + _first_aliases(name, first, strict=True), src.name, "heading",
-                                  parent=_enclosing(nodes, i, label_of, page))
-        outlines.append((src, page, nodes, label_of, title))
+                # "4.1 Information Security (Technology)", "4.2 IT Service Desk (Technology)": the name in both
+                # parentheses is no alias of either but the group they are in
+                parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
+                label_of[i] = add(name, aliases + _first_aliases(name, first, strict=True), src.name, "heading", parent=parent)
+        outlines.append((src, page, nodes, label_of, title, groups))
+    sentence_names: list[tuple[str, str]] = []
     for src, page, *_ in outlines:
         text = src.text
-        for name, team in _table_units(text):
+        for name, team, parent in _table_units(text):
             named = read_name(name)
             # An owner cell names a team ("Team CDP", "Security Committee") or a known unit; a person's
             # name ("Kendal", "@someone") in an owner column is not a unit.
@@ -191,7 +205,9 @@ def find_units(sources) -> list[Unit]:
             if named and not role and name[0] not in DETERMINERS_ZH and (
                 team or has_unit_word(name) or is_cjk_unit(name) or key(name) in by_alias
             ):
-                add(named[0], [], src.name, "table")
+                add(named[0], [], src.name, "table", parent=_resolve(parent, by_alias) if parent else None)
+        for name, parent in _named_with_parent(text, by_alias):
+            add(name, [], src.name, "sentence", parent=parent)
         for m in proper_units().finditer(text):
             if read_name(m.group(1)):
                 add(m.group(1), [], src.name, "sentence")
@@ -202,16 +218,18 @@ def find_units(sources) -> list[Unit]:
         # names ("(reports to Production)"), else the page that lists it.
         for name, parent in listed_units(text):
             add(name, [], src.name, "list", parent=(_resolve(parent, by_alias) if parent else None) or page)
-        for m in SENTENCE_UNIT_ZH.finditer(text):
-            name = ZH_BEFORE_NAME.split(NUMBERING.sub("", m.group(1)))[-1]
-            # 「该组」「各车间」 point back at a unit; 「质量管理部计量室」 is a known unit's part.
-            known = any(k in key(name) for k in by_alias if len(k) >= 2)
-            if is_cjk_unit(name) and read_name(name) and name[0] not in DETERMINERS_ZH and not known:
-                add(name, [], src.name, "sentence")
+        sentence_names += [(name, src.name) for m in SENTENCE_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
+    # Shortest first, across every document: 「信息技术部负责…」 is read before 「…事件应立即报告信息技术部负责人」,
+    # whose run of words before the unit is then seen to hold a known unit.
+    for name, source in sorted(dict.fromkeys(sentence_names), key=lambda ns: len(ns[0])):
+        # 「该组」「各车间」 point back at a unit; 「质量管理部计量室」 is a known unit's part.
+        known = any(k in key(name) for k in by_alias if len(k) >= 2)
+        if is_cjk_unit(name) and read_name(name) and name[0] not in DETERMINERS_ZH and not known:
+            add(name, [], source, "sentence")
 
     # A section built like the units' sections beside it (the same sub-headings) is a unit's too: a
     # handbook in one file, where no file name or unit word says so.
-    for src, page, nodes, label_of, title in outlines:
+    for src, page, nodes, label_of, title, groups in outlines:
         similar = outline.alike(nodes, lambda h: (read_name(h) or ("",))[0])
         changed = True
         while changed:
@@ -222,8 +240,11 @@ def find_units(sources) -> list[Unit]:
                     continue
                 if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())):
                     first = first_sentence(node.body)
-                    label_of[i] = add(named[0], named[1] + _first_aliases(named[0], first, strict=True), src.name, "heading",
-                                      parent=_enclosing(nodes, i, label_of, page))
+                    group = next((a for a in named[1] if key(a) in groups), None)
+                    aliases = [a for a in named[1] if key(a) not in groups]
+                    parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
+                    label_of[i] = add(named[0], aliases + _first_aliases(named[0], first, strict=True), src.name, "heading",
+                                      parent=parent)
                     changed = True
         for i, label in label_of.items():  # a team under a section found a unit only now
             if not units[label].parent:
@@ -236,6 +257,43 @@ def find_units(sources) -> list[Unit]:
     return list(units.values())
 
 
+def _shared_parentheses(nodes) -> set[str]:
+    """Names in the parentheses of two or more headings of a page ("IT Service Desk (Technology)",
+    "Information Security (Technology)"): a group the headings' units are in, never an alias of one."""
+    seen: dict[str, set[str]] = {}
+    for node in nodes:
+        named = read_name(node.heading)
+        for a in named[1] if named else []:
+            seen.setdefault(key(a), set()).add(key(named[0]))
+    return {a for a, names in seen.items() if len(names) >= 2}
+
+
+# "Contact the Estates Helpdesk (part of Estates & Facilities)", "Campus Security, which is part of Estates &
+# Facilities": a name right before a parent marker whose parent is a known unit is a unit too.
+NAME_BEFORE_PARENT = re.compile(
+    r"((?:[A-Z][\w&'-]*[ \t]+(?:(?:&|and|of|for)[ \t]+)?){0,4}[A-Z][\w&'-]*)[ \t]*(?:\(|,[ \t]*(?:which is[ \t]+|who are[ \t]+)?)"
+    r"(?:part of|a team within|a team in|a sub-team of|within)[ \t]+(?:the[ \t]+)?"
+)
+
+
+def _named_with_parent(text: str, by_alias: dict[str, str]) -> list[tuple[str, str]]:
+    """(name, parent) for each name written with its parent ("X (part of Y)", "X, part of Y"), Y a known unit.
+    A single word needs a unit word (a person, "Kendal, part of People & Ops", is none)."""
+    out = []
+    lead = words_re("handoff_before")
+    for m in NAME_BEFORE_PARENT.finditer(text):
+        name = m.group(1)
+        while (cut := lead.match(name)) and cut.end() < len(name):  # "Contact Payroll & Pensions (part of …)"
+            name = name[cut.end():].lstrip()
+        parent = _mention_at(text[m.end(): m.end() + 60], by_alias, end=False)
+        named = read_name(name)
+        if not parent or not named or not name_like(name) or name.split()[0].lower() in DETERMINERS:
+            continue
+        if (len(name.split()) >= 2 or has_unit_word(name)) and by_alias.get(key(name)) != parent:
+            out.append((named[0], parent))
+    return out
+
+
 def _listed_heading(nodes, i: int) -> tuple[str, list[str]] | None:
     """(name, aliases) of a heading right under a title that introduces a list of units ("DEPARTMENT
     RESPONSIBILITIES" over "HUMAN RESOURCES"): a short name-like heading there is a unit whatever its words."""
@@ -243,10 +301,14 @@ def _listed_heading(nodes, i: int) -> tuple[str, list[str]] | None:
     above = [n.heading for n in nodes[:i] if n.level < node.level]
     if not above or not words_re("units_list_titles").search(plain(above[-1])):
         return None
-    name = plain(NUMBERING.sub("", node.heading))
+    raw = plain(NUMBERING.sub("", node.heading))
+    aliases = [a for m in PAREN.finditer(raw) for a in aliases_in(m.group(1))]
+    name = PAREN.sub("", raw).strip()  # "Information Security (Technology)"
     if not name or re.search(r"[?？。!！:：]", name) or not (name_like(name) or is_cjk_unit(name)):
         return None
-    return name, []
+    if words_re("units_list_titles").fullmatch(name) or name.lower().rstrip("s") in lexicon()["unit_words_en"]:
+        return None  # "Offices", "Teams" under "Services A–Z": another list of units, not one
+    return name, aliases
 
 
 def _first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
@@ -304,16 +366,24 @@ def _resolve(name: str, by_alias: dict[str, str]) -> str | None:
 
 
 def _parents_from_text(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None:
-    """"X is a sub-team of Y", "X, part of Y", 「X隶属于Y」 set X's parent when Y is a known unit."""
-    marker = words_re("parent_markers")
+    """"X is a sub-team of Y", "X, part of Y", 「X隶属于Y」 set X's parent when Y is a known unit; so does
+    「Y下设X和Z」 / "Y consists of X and Z" for every known unit the rest of the sentence names."""
+    marker, children = words_re("parent_markers"), words_re("child_markers")
+
+    def adopt(child: str | None, parent: str | None) -> None:
+        if child and parent and child != parent and not units[child].parent and not _is_ancestor(units, child, parent):
+            units[child].parent = parent
+
     for src in sources:
         for line in src.text.split("\n"):
             for m in marker.finditer(line):
-                before, after = line[: m.start()], line[m.end() :]
-                child = _mention_at(before, by_alias, end=True)
-                parent = _mention_at(after, by_alias, end=False)
-                if child and parent and child != parent and not units[child].parent and not _is_ancestor(units, child, parent):
-                    units[child].parent = parent
+                adopt(_mention_at(line[: m.start()], by_alias, end=True), _mention_at(line[m.end() :], by_alias, end=False))
+            for m in children.finditer(line):
+                parent = _mention_at(line[: m.start()], by_alias, end=True)
+                clause = key(re.split(r"[。；;!?！？]|\.\s", line[m.end() :])[0])
+                for k, label in by_alias.items():
+                    if len(k) >= 2 and k in clause and not any(k != o and k in o and o in clause for o in by_alias):
+                        adopt(label, parent)
 
 
 def _is_ancestor(units: dict[str, Unit], label: str, other: str) -> bool:
@@ -330,7 +400,7 @@ def _mention_at(text: str, by_alias: dict[str, str], end: bool) -> str | None:
     """The unit named right at the end (or start) of `text`, within a few words."""
     text = plain(text)
     window = text[-40:] if end else text[:40]
-    words = re.findall(r"[A-Za-z][\w&'-]*|[\u3400-\u9fff]+", window)
+    words = re.findall(r"[A-Za-z][\w&'-]*|&|[\u3400-\u9fff]+", window)  # "Estates & Facilities" keeps its "&"
     spans = range(1, min(6, len(words)) + 1)
     for n in spans:
         chunk = words[-n:] if end else words[:n]

@@ -13,6 +13,29 @@ _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "aside",
           "hr", "br", "caption", "center"}
 
 
+def _cell_text(node, string_type, comment_type) -> str:
+    """A cell's words, its lines (<br>, list items, paragraphs) kept apart by "; ": a cell that holds
+    "Estates Helpdesk<br><span>Estates & Facilities</span>" is two names, not "Estates Helpdesk Estates …"."""
+    parts: list[str] = []
+
+    def rec(n) -> None:
+        for ch in n.children:
+            if isinstance(ch, string_type):
+                if not isinstance(ch, comment_type):
+                    parts.append(str(ch))
+            elif ch.name == "br":
+                parts.append("\n")
+            elif ch.name in _BLOCK or ch.name == "li":
+                parts.append("\n")
+                rec(ch)
+                parts.append("\n")
+            elif ch.name not in _DROP:
+                rec(ch)
+
+    rec(node)
+    return "; ".join(line for line in (clean(x) for x in "".join(parts).split("\n")) if line)
+
+
 def convert(raw: bytes, name: str) -> Converted:
     from bs4 import BeautifulSoup, Comment, NavigableString
 
@@ -45,7 +68,7 @@ def convert(raw: bytes, name: str) -> Converted:
             elif tag == "table":
                 flush(kind)
                 rows = [
-                    [cell(c.get_text(" ")) for c in tr.find_all(["td", "th"], recursive=False)]
+                    [cell(_cell_text(c, NavigableString, Comment)) for c in tr.find_all(["td", "th"], recursive=False)]
                     for tr in child.find_all("tr")
                 ]
                 rows = [r for r in rows if r]

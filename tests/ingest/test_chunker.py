@@ -178,3 +178,27 @@ def test_a_sentence_that_opens_by_naming_a_doer_gives_the_sentence_before_it_tha
     assert owners["Posted by a bot at noon."] == "Sales"
     weekly = next(t for t in owners if t.startswith("每周一上午"))
     assert weekly.endswith("发给公司管理层。由市场部负责。") and owners[weekly] == "市场部"
+
+
+def test_an_faq_s_answers_are_owned_by_the_unit_each_one_names(tmp_path):
+    """Each question starts afresh; a passive's agent does the work; an answer that is only a name is
+    that unit's; a name that only qualifies a thing ("the People Team form") is not the doer."""
+    _, owners = _one_file(tmp_path, "contact.md", (
+        "# Who to contact\n\n## People\n\n"
+        "The People Team runs recruitment and onboarding.\n\n"
+        "I need a reference letter.\n\n"
+        "Factual references are provided by the Payroll Office.\n\n"
+        "Who runs first aid training?\n\n"
+        "The Safety Office.\n\n"
+        "Book a place in the learning catalogue.\n\n"
+        "How do I get a parking permit?\n\n"
+        "Permits are sent out in September.\n\n"
+        "Laptop accounts are disabled on the leaving date, triggered by the People Team leaver form.\n\n"
+        "## Payroll Office\n\nThe Payroll Office pays salaries.\n\n## Safety Office\n\nThe Safety Office runs drills.\n"
+    ))
+    assert owners["Factual references are provided by the Payroll Office."] == "Payroll Office"
+    assert owners["The Safety Office."] == "Safety Office"
+    assert owners["Book a place in the learning catalogue."] == "Safety Office"
+    # a new question: the unit of the answer before it no longer carries over
+    assert owners["Permits are sent out in September."] != "Safety Office"
+    assert owners["Laptop accounts are disabled on the leaving date, triggered by the People Team leaver form."] != "People Team"

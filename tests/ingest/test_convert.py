@@ -288,3 +288,12 @@ def test_pdf_with_an_emoji_keeps_headings_and_a_table_with_wrapped_cells_stays_o
     table = [x for x in lines if x.startswith("|")]
     assert table[0] == "| Feature | Owner | Label |" and "| Billing | Team Dollars & Cents | feature/billing |" in table
     assert len([x for x in table if x.startswith("|---")]) == 1  # one table, one header
+
+
+def test_an_html_table_cell_keeps_its_lines_apart():
+    """A cell with <br> or a list is several lines of the document, not one run-on phrase."""
+    html = (b"<table><tr><th>Office</th><th>What we handle</th></tr>"
+            b"<tr><th>Estates Helpdesk<br><span>Estates &amp; Facilities</span></th>"
+            b"<td><ul><li>Repairs and faults</li><li>Room bookings</li></ul></td></tr></table>")
+    conv = convert(html, "services.html")
+    assert "| Estates Helpdesk; Estates & Facilities | Repairs and faults; Room bookings |" in conv.text.split("\n")

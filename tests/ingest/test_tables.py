@@ -80,6 +80,16 @@ def test_plain_table_rows_quote_the_first_cell():
     assert all(r.owner is None for r in rows)
 
 
+def test_a_directory_of_units_quotes_what_each_unit_does():
+    text = ("| Team | Part of | What we do |\n|---|---|---|\n"
+            "| Accounts Payable | Finance | Pays hauliers and suppliers; keeps supplier master data. |\n"
+            "| 资金管理科; 财务部 | 财务部 | 负责资金收付 |\n")
+    table, rows = _rows(text)
+    assert table.kind == "directory"
+    assert [text[r.start:r.end] for r in rows] == ["Pays hauliers and suppliers; keeps supplier master data.", "负责资金收付"]
+    assert [r.owner for r in rows] == ["Accounts Payable", "资金管理科"]
+
+
 def test_escaped_pipe_stays_inside_its_cell():
     text = "| Task | Finance | Sales |\n|---|---|---|\n| Either A \\| B | R | I |\n"
     _, (row,) = _rows(text)

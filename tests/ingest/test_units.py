@@ -21,13 +21,16 @@ def _owners(sources, name: str, taxonomy) -> dict[str, str | None]:
     return {c.text: c.owner for c in chunker.chunk(page.name, page.text, taxonomy)}
 
 
-# Two more shapes, written for the tests: a county bureau's regulation (内设机构 as numbered items) and a
-# company wiki page of bold labelled teams with bullet lists (no heading per team)
+# More shapes, written for the tests by helpers who never saw the code: a county bureau's regulation (内设机构
+# as numbered items), a company wiki page of bold labelled teams with bullet lists (no heading per team), a
+# company whose only documents are Word policies (units only in their 职责 articles), a logistics firm's RACI
+# workbook with a Teams sheet and a Word security policy, a university intranet's HTML FAQ and services page.
 SHAPES = ROOT / "tests" / "data" / "corpora"
+SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harbor-raci", "larkspur-intranet"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
-                                    SHAPES / "tongxi-regulation", SHAPES / "brackenfold-wiki"], ids=lambda p: p.name)
+                                    *(SHAPES / n for n in SHAPE_NAMES)], ids=lambda p: p.name)
 def test_discovers_at_least_90_percent_of_units_under_their_own_names(folder):
     corpus = folder / "documents"
     tax = units.discover(_sources(corpus))
@@ -369,3 +372,69 @@ def test_posts_of_a_job_description_document_are_units_under_its_department(tmp_
     owners = _owners(sources, "岗位说明书.md", tax)
     assert owners["2. 负责员工备用金的借支与核销。"] == "出纳"
     assert owners["2. 负责税务申报。"] == "总账会计"
+
+
+@pytest.mark.parametrize("folder", [SHAPES / "harbor-raci", SHAPES / "larkspur-intranet", SHAPES / "yunfan-policies"],
+                         ids=lambda p: p.name)
+def test_parents_of_the_new_shapes_match_their_answer_keys(folder):
+    """A Teams sheet's "Part of" column, "X (part of Y)" in an FAQ, 「财务部下设会计核算科和资金管理科」."""
+    tax = units.discover(_sources(folder / "documents"))
+    key = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))["units"]
+    names = {u["name"] for u in key}
+    for u in key:
+        if u["name"] in tax.departments:  # a top-level unit's parent in the key is the organisation itself
+            assert tax.departments[u["name"]].parent == (u["parent"] if u["parent"] in names else None), u["name"]
+    assert not set(tax.departments) - names  # nothing else: no 「承办部门」, no "RACI" sheet, no "Services A–Z"
+
+
+def test_a_directory_table_names_its_rows_units_with_their_parents(tmp_path):
+    (tmp_path / "teams.md").write_text(
+        "# Who we are\n\n| Team | Part of | Lead | What we do |\n|---|---|---|---|\n"
+        "| Operations | Acme Freight | Dan | Runs the depots. |\n| Fleet | Operations | Mo | Keeps the trucks on the road. |\n"
+        "| Research and Development | Acme Freight | Li | Builds new routing tools. |\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"Operations", "Fleet", "Research and Development"}
+    assert tax.departments["Fleet"].parent == "Operations"
+    assert tax.departments["Operations"].parent is None
+
+
+def test_a_name_in_the_parentheses_of_several_headings_is_their_group_not_an_alias(tmp_path):
+    (tmp_path / "policy.md").write_text(
+        "# Security Policy\n\n## 4. Roles and responsibilities\n\n### 4.1 Information Security (Technology)\n\n"
+        "- Owns this policy.\n\n### 4.2 IT Service Desk (Technology)\n\n- Creates user accounts.\n\n"
+        "### 4.3 Payroll Team (PayOps)\n\n- Pays salaries.\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert tax.departments["Information Security"].parent == "Technology"
+    assert tax.departments["IT Service Desk"].parent == "Technology"
+    assert "Technology" not in tax.departments["Information Security"].aliases
+    assert "PayOps" in tax.departments["Payroll Team"].aliases  # in one heading only: still an alias
+
+
+def test_names_written_with_their_parent_in_running_text_are_units(tmp_path):
+    (tmp_path / "faq.md").write_text(
+        "# Estates & Facilities\n\nEstates & Facilities looks after buildings.\n\n# Who to contact\n\n"
+        "The heating is broken. Who fixes it?\n\nContact the Estates Helpdesk (part of Estates & Facilities).\n\n"
+        "ID cards are issued by Campus Security, which is part of Estates & Facilities.\n\n"
+        "Ask Kendal, part of Estates & Facilities, about parking.\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"Estates & Facilities", "Estates Helpdesk", "Campus Security"}
+    assert tax.departments["Campus Security"].parent == "Estates & Facilities"
+
+
+def test_a_chinese_policy_s_roles_are_not_units_and_names_keep_their_inner_function_words(tmp_path):
+    (tmp_path / "合同管理办法.md").write_text(
+        "第一条 承办部门负责合同谈判和履行。\n\n第二条 法务部负责合同审核。财务部负责资金预算，财务部下设会计核算科和资金管理科。\n\n"
+        "第三条 会计核算科负责审核报销单据。资金管理科负责付款。\n\n第四条 总经理办公室负责合同用印。\n\n"
+        "第五条 重大事项应立即报告法务部负责人。\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"法务部", "财务部", "会计核算科", "资金管理科", "总经理办公室"}
+    assert tax.departments["会计核算科"].parent == "财务部"
+    assert tax.departments["资金管理科"].parent == "财务部"
