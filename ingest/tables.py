@@ -272,8 +272,31 @@ def rows(text: str, table: Table) -> list[Row]:
             owners = owner_names(values[table.owner_col]) if table.owner_col < len(values) else []
             owner = owners[0] if owners else None
             named = owners + [u for j in table.support_cols if j < len(values) for u in owner_names(values[j])]
-        out.append(Row(s, e, line, context, owner, accountable, tuple(dict.fromkeys(named))))
+        named_t = tuple(dict.fromkeys(named))
+        pieces = list(_pieces(text, s, e)) if table.kind in ("directory", "plain") else []
+        if len(pieces) < 2:
+            out.append(Row(s, e, line, context, owner, accountable, named_t))
+            continue
+        # A cell that lists several things (a converted <br> / list / paragraphs, or the document's own "; "):
+        # a row each, read with the row's short cells, so one duty is found as itself and quoted as written.
+        short = "; ".join(f"{h}: {v}" for j, (h, v) in enumerate(zip(heads, values, strict=False))
+                          if j != key and v and h and len(v) <= 80)
+        for a, b in pieces:
+            piece = f"{heads[key]}: {text[a:b]}" if heads[key] else text[a:b]
+            out.append(Row(a, b, line, f"{short}; {piece}" if short else piece, owner, accountable, named_t))
     return out
+
+
+def _pieces(text: str, s: int, e: int):
+    """(start, end) of the "; "-separated parts of text[s:e] that have words."""
+    pos = s
+    for part in text[s:e].split("; "):
+        a, b = pos, pos + len(part)
+        pos = b + 2
+        while a < b and text[a] == " ":
+            a += 1
+        if re.search(r"\w", text[a:b]):
+            yield a, b
 
 
 def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of, seen, fallback: str | None = None,

@@ -42,7 +42,9 @@ def cell(value) -> str:
     elif hasattr(value, "isoformat"):
         value = value.isoformat()
         value = value[:10] if value.endswith("T00:00:00") else value
-    return clean(value).replace("|", "\\|")
+    # a cell's own lines (Word paragraphs, a spreadsheet's Alt+Enter) stay apart: "; " as an HTML cell's do
+    lines = [clean(x) for x in str(value).replace("\r", "\n").split("\n")]
+    return "; ".join(x for x in lines if x).replace("|", "\\|")
 
 
 class Out:

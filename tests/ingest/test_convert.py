@@ -297,3 +297,24 @@ def test_an_html_table_cell_keeps_its_lines_apart():
             b"<td><ul><li>Repairs and faults</li><li>Room bookings</li></ul></td></tr></table>")
     conv = convert(html, "services.html")
     assert "| Estates Helpdesk; Estates & Facilities | Repairs and faults; Room bookings |" in conv.text.split("\n")
+
+
+def test_a_word_or_spreadsheet_cell_keeps_its_lines_apart(tmp_path):
+    """Two paragraphs in a Word cell, Alt+Enter in a spreadsheet cell: "; " between them, as for HTML."""
+    import docx
+    import openpyxl
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "岗位", "岗位职责"
+    t.cell(1, 0).text = "出纳"
+    t.cell(1, 1).text = "1、负责现金收付"
+    t.cell(1, 1).add_paragraph("2、负责银行对账")
+    d.save(tmp_path / "posts.docx")
+    wb = openpyxl.Workbook()
+    wb.active.append(["岗位", "岗位职责"])
+    wb.active.append(["出纳", "1、负责现金收付\n2、负责银行对账"])
+    wb.save(tmp_path / "posts.xlsx")
+    for name in ("posts.docx", "posts.xlsx"):
+        text = convert((tmp_path / name).read_bytes(), name).text
+        assert "| 出纳 | 1、负责现金收付; 2、负责银行对账 |" in text.split("\n"), text

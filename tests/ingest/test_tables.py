@@ -90,6 +90,15 @@ def test_a_directory_of_units_quotes_what_each_unit_does():
     assert [r.owner for r in rows] == ["Accounts Payable", "资金管理科"]
 
 
+def test_a_cell_that_lists_several_duties_gives_a_row_for_each_quoted_as_written():
+    text = ("| Office | What we handle |\n|---|---|\n"
+            "| Estates Helpdesk; Estates & Facilities | Repairs and faults; Room bookings; Pest control |\n")
+    table, rows = _rows(text)
+    assert [text[r.start:r.end] for r in rows] == ["Repairs and faults", "Room bookings", "Pest control"]
+    assert {r.owner for r in rows} == {"Estates Helpdesk"}
+    assert rows[1].context == "Office: Estates Helpdesk; Estates & Facilities; What we handle: Room bookings"
+
+
 def test_escaped_pipe_stays_inside_its_cell():
     text = "| Task | Finance | Sales |\n|---|---|---|\n| Either A \\| B | R | I |\n"
     _, (row,) = _rows(text)
