@@ -21,6 +21,7 @@ SHORT_LINE = 40
 # A heading with a finite verb is a sentence ("The Support team owns"), not a name.
 VERB = re.compile(r"(?<![a-z])(owns|is|are|does|do|handles|manages|runs|looks|takes)(?![a-z])|负责|負責|掌理", re.I)
 # Function words that end the text before a unit's name in a sentence: 「与客户的沟通由市场部负责」.
+CONJUNCTIONS = {"与", "與", "和", "及"}
 ZH_BEFORE_NAME = re.compile(r"[由归歸属屬与與和及的向找交请請经經对對在将將为為是、，,：:；;（(]")
 
 
@@ -72,12 +73,19 @@ def name_before(run: str) -> str:
     simple = fold_simplified(run)  # jieba's dictionary is Simplified: 「總經理辦公室」 is cut as 总经理办公室
     if len(simple) != len(run):
         simple = run
-    start = end = 0
+    spans, end = [], 0
     for w in _jieba().lcut(simple, HMM=False):
+        spans.append((end, end + len(w)))
         end += len(w)
-        if ZH_BEFORE_NAME.fullmatch(run[end - len(w) : end]):
-            start = end
-    return run[start:]
+    cut = max((i for i, (a, b) in enumerate(spans) if ZH_BEFORE_NAME.fullmatch(run[a:b])), default=-1)
+    if cut >= 1 and run[slice(*spans[cut])] in CONJUNCTIONS:
+        # 「由招聘与配置组」: a word that is no unit, opening the run, joined by 与 to the rest is part of the
+        # name (战略与投资部); 「财务部与采购部」 names two units
+        a, b = spans[cut - 1]
+        opens = cut == 1 or ZH_BEFORE_NAME.fullmatch(run[slice(*spans[cut - 2])])
+        if opens and CJK.fullmatch(run[a]) and b - a <= 4 and not is_cjk_unit(run[a:b]):
+            cut -= 2
+    return run[spans[cut][1] if cut >= 0 else 0 :]
 
 
 def is_post(heading: str) -> bool:

@@ -11,6 +11,7 @@ text uses, and file names.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +93,10 @@ def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
 SENTENCE_UNIT_EN = re.compile(
     r"(?:^|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+){0,4}?[A-Z][\w&'-]*)[ \t]+(?:team|department|group|office|committee)[ \t]+"
 )
-SENTENCE_UNIT_ZH = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,12}?(?:部|科|室|组|組|处|處|中心|委员会|委員會|办公室|辦公室|车间|車間))(?=负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責)")
+_UNIT_END_ZH = "(?:部|科|室|组|組|处|處|中心|委员会|委員會|办公室|辦公室|车间|車間)"
+SENTENCE_UNIT_ZH = re.compile(rf"([\u4e00-\u9fffA-Za-z]{{1,12}}?{_UNIT_END_ZH})(?=负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責)")
+# 「初试由招聘与配置组组织」, 「由总经理办公室审核」: the one a step is done by
+BY_UNIT_ZH = re.compile(rf"由([\u4e00-\u9fffA-Za-z]{{2,12}}?{_UNIT_END_ZH}(?:办公室|辦公室)?)(?![门門长長])(?=[\u4e00-\u9fff])")
 
 
 def find_units(sources) -> list[Unit]:
@@ -194,6 +198,7 @@ def find_units(sources) -> list[Unit]:
                 label_of[i] = add(name, aliases + _first_aliases(name, first, strict=True), src.name, "heading", parent=parent)
         outlines.append((src, page, nodes, label_of, title, groups))
     sentence_names: list[tuple[str, str]] = []
+    by_names: list[tuple[str, str]] = []
     for src, page, *_ in outlines:
         text = src.text
         for name, team, parent in _table_units(text):
@@ -219,6 +224,10 @@ def find_units(sources) -> list[Unit]:
         for name, parent in listed_units(text):
             add(name, [], src.name, "list", parent=(_resolve(parent, by_alias) if parent else None) or page)
         sentence_names += [(name, src.name) for m in SENTENCE_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
+        by_names += [(name, src.name) for m in BY_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
+    # a step "done by" a unit names it when two steps are (one may be an outside body's: 「由县委编委批复」)
+    counts = Counter(name for name, _ in by_names)
+    sentence_names += [(name, source) for name, source in by_names if counts[name] >= 2]
     # Shortest first, across every document: 「信息技术部负责…」 is read before 「…事件应立即报告信息技术部负责人」,
     # whose run of words before the unit is then seen to hold a known unit.
     for name, source in sorted(dict.fromkeys(sentence_names), key=lambda ns: len(ns[0])):
