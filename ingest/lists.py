@@ -9,7 +9,7 @@ How duty lists without a heading per unit are written: a public body's regulatio
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .names import DETERMINERS_ZH, NUMBERING, has_unit_word, is_cjk_unit, lexicon, name_like, words_re
 
@@ -69,7 +69,10 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
             # the shortest unit name the duties follow: 「食品生产安全监督管理科。分析……」, not 「…监督」+「管理」
             for end in range(2, len(run.group(0)) + 1):
                 name = rest[:end]
-                if is_cjk_unit(name) and name[0] not in DETERMINERS_ZH and (numbered_zh if numbered else labelled_zh).match(rest, end):
+                # 「一、會計課：」 alone on its line: its duties are the numbered items under it
+                heads = bool(numbered) and re.fullmatch(r"\s*[：:]\s*", rest[end:])
+                if is_cjk_unit(name) and name[0] not in DETERMINERS_ZH and (
+                        heads or (numbered_zh if numbered else labelled_zh).match(rest, end)):
                     found.append((name, None))
                     break
             continue
@@ -84,6 +87,14 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
 
 
 @lru_cache(maxsize=1)
+@cache
+def subject_units() -> re.Pattern:
+    """A sentence that opens with "The" and a proper name ending in a unit word, then goes on in lower case:
+    "The Income Team collects …", "The Customer Contact Centre is the front door …" (a handbook's prose)."""
+    words = "|".join(re.escape(str(w).title()) for w in sorted(lexicon()["unit_words_en"], key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[.;:])[ \t]+|\n)[ \t]*The[ \t]+((?:[A-Z][\w&'-]*[ \t]+(?:(?:and|of|for)[ \t]+)?){{1,4}}(?:{words}))[ \t]+(?=[a-z])")
+
+
 def proper_units() -> re.Pattern:
     """A regulation's sentence whose subject is a unit's proper name: "The Finance Division shall maintain …",
     "The Resident Services Division is responsible for …" (a charter's or a public body's way). Only these

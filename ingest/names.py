@@ -54,7 +54,8 @@ def is_cjk_unit(name: str) -> bool:
     if suffix is None:
         return False
     stem = name[: -len(suffix)]
-    return not any(stem.endswith(w) for w in lexicon()["role_unit_stems_zh"])
+    # 「业务部」 is a unit, 「业务部门」 "the department concerned"
+    return suffix not in ("部门", "部門") or not any(stem.endswith(w) for w in lexicon()["role_unit_stems_zh"])
 
 
 @cache
@@ -92,7 +93,9 @@ def is_post(heading: str) -> bool:
     """「出纳岗位职责」: a heading about a post, a job in a unit that employees ask for like a unit."""
     text = plain(NUMBERING.sub("", heading))
     tail = next((t for t in lexicon()["post_tails"] if text.endswith(t)), None)
-    return bool(tail) and 2 <= len(text) - len(tail) <= 10 and bool(CJK.search(text[: -len(tail)]))
+    stem = text[: -len(tail)] if tail else ""
+    # 「部门及岗位职责」 (a sheet of every department's posts) names no post
+    return 2 <= len(stem) <= 10 and bool(CJK.search(stem)) and not re.search(r"[及和与與、]$|部门|部門", stem)
 
 
 def has_unit_word(name: str) -> bool:

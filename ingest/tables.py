@@ -35,25 +35,38 @@ ROLE_WORDS = {
     "批准": "A", "审批": "A", "審批": "A", "审核": "A", "審核": "A", "决策": "A", "決策": "A",
     "諮詢": "C", "咨询": "C", "协同": "C", "協同": "C", "配合": "C", "协助": "C", "協助": "C",
     "知會": "I", "知会": "I", "通知": "I", "告知": "I",
+    # a 分層負責明細表's words: 擬辦 drafts and does, 核定 decides, 會辦 / 會簽 co-sign, 核閱 reads
+    "擬辦": "R", "拟办": "R", "核定": "A", "核准": "A", "決行": "A", "决行": "A",
+    "會辦": "C", "会办": "C", "會簽": "C", "会签": "C", "核閱": "I", "核阅": "I",
 }
+# A column headed by a post, not a unit (a 分層負責明細表's levels: 課長, 部門主管, 總經理): its letters say
+# which level signs, not which unit does the work.
+POST_HEADER = re.compile(r"(?:[长長]|主管|[经經]理|人[员員]|主任|[总總][监監]|manager|director|head|officer|lead)$", re.I)
 _WORD = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
 RACI_CELL = re.compile(rf"^(?:[RACIS]|{_WORD})(?:\s*[/,、&+\s]?\s*(?:[RACIS]|{_WORD}))*$", re.I)
 TASK_HEADER = re.compile(r"^(task|activity|activities|deliverable|process|work|item|事项|事項|任务|任務|工作|活动|活動|流程|职责|職責)", re.I)
 OWNER_HEADER = re.compile(
     r"^(owner|owners|owning team|owner team|owner teams|team|teams|responsible|responsible team|responsible unit|"
+    r"first contact|first point of contact|point of contact|primary contact|who to contact|handled by|"
     r"unit|department|dept|who|who owns|who approves|部门|部門|单位|單位|"
     r"负责部门|負責部門|主责部门|主責部門|责任部门|責任部門|牵头部门|牽頭部門|负责单位|負責單位|归口部门|歸口部門|"
-    r"主办部门|主辦部門|承办部门|承辦部門|责任单位|責任單位|负责人|負責人)$",
+    r"主办部门|主辦部門|承办部门|承辦部門|承办单位|承辦單位|主办单位|主辦單位|责任单位|責任單位|负责人|負責人)$",
     re.I,
 )
 # A directory of units: the first column names one unit a row ("Team | Part of | Lead | What we do").
 UNIT_HEADER = re.compile(r"^(team|teams|team name|department|departments|department name|unit|units|office|offices|division|"
+                         r"一級單位|一级单位|一級部門|一级部门|部門別|部门别|"
                          r"部门|部門|部门名称|部門名稱|单位|單位|单位名称|單位名稱|科室|机构|機構|机构名称|機構名稱|团队|團隊)$", re.I)
 # Its column that names each unit's parent.
-PARENT_HEADER = re.compile(r"^(part of|parent|parent team|parent unit|reports to|belongs to|上级部门|上級部門|所属部门|所屬部門|"
+PARENT_HEADER = re.compile(r"^(part of|parent|parent team|parent unit|reports to|belongs to|directorate|division|"
+                           r"上级部门|上級部門|所属部门|所屬部門|所属中心|所屬中心|"
                            r"隶属部门|隸屬部門|上级单位|上級單位|归属部门|歸屬部門)$", re.I)
+# Its column that lists each unit's own sub-units (「所屬課別」: 人事課、總務課).
+CHILD_HEADER = re.compile(r"^(sub-teams|subteams|teams within|所屬課別|所属科别|所屬科室|所属科室|下設單位|下设单位|下設部門|下设部门|"
+                          r"下屬部門|下属部门|下轄單位|下辖单位|所屬單位|所属单位)$", re.I)
 SUPPORT_HEADER = re.compile(
-    r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|"
+    r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|escalate to|"
+    r"escalation|escalation contact|escalation point|second line|升级至|升級至|上报|上報|"
     r"配合部门|配合部門|协办部门|協辦部門|协同部门|協同部門|协助部门|協助部門|配合单位|配合單位|相关部门|相關部門)$",
     re.I,
 )
@@ -192,9 +205,11 @@ def classify(table: Table) -> None:
     raci_cols = {}
     for j in range(width):
         values = [r[j].text for r in body if j < len(r) and r[j].text]
-        if values and sum(1 for v in values if roles(v)) >= max(1, 0.8 * len(values)) and table.header[j].text:
-            raci_cols[j] = table.header[j].text
-    if len(raci_cols) >= 2:
+        head = table.header[j].text
+        if values and sum(1 for v in values if roles(v)) >= max(1, 0.8 * len(values)) and head and not POST_HEADER.search(head):
+            raci_cols[j] = head
+    # a header row that itself holds 擬辦 / 審核 cells is a data row read as the header (a PDF's lost header)
+    if len(raci_cols) >= 2 and sum(bool(roles(h.text)) for h in table.header) < 2:
         table.kind = "raci"
         table.units = raci_cols
         table.task = next((j for j in range(width) if j not in raci_cols and TASK_HEADER.match(table.header[j].text)),
@@ -218,8 +233,19 @@ def classify(table: Table) -> None:
 def owner_names(value: str) -> list[str]:
     """Unit names in an owner cell: 'Sales, Legal' / '市场部、财务部' / 'Department head + Procurement'.
     "&" does not split: it is part of names ("Team Dollars & Cents", "Brand & Content")."""
-    parts = [p.strip() for p in re.split(r"\s*(?:[,，、;；/+]|\band\b|\bwith\b|及|和|与|與)\s*", value) if p.strip()]
+    value = re.sub(r"\s*[（(][^()（）]*[)）]", "", value)  # "Governance Team (Complaints and Learning Officer)"
+    parts = []
+    for part in re.split(r"\s*(?:[,，、;；/+]|\bwith\b|及|和|与|與)\s*", value):
+        # "Sales and Legal" is two units, "Digital and IT Team" one: "and" splits only where the words
+        # before it name a unit of their own (or no unit word ends the whole)
+        pieces = re.split(r"\s+and\s+", part)
+        if len(pieces) > 1 and _UNIT_END.search(part) and not any(_UNIT_END.search(p) for p in pieces[:-1]):
+            pieces = [part]
+        parts += [p.strip() for p in pieces if p.strip()]
     return [p for p in parts if len(p) <= 40]
+
+
+_UNIT_END = re.compile(r"\b(?:team|department|dept|group|office|committee|centre|center|unit|division|desk|directorate)$", re.I)
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

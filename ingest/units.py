@@ -23,7 +23,7 @@ from assistant.verdict.taxonomy import name_key as key
 
 from . import outline, tables
 from .glosses import glosses
-from .lists import listed_units, proper_units
+from .lists import listed_units, proper_units, subject_units
 from .names import (
     CJK,
     DETERMINERS,
@@ -70,17 +70,21 @@ def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
         header = [c.text for c in table.header]
         body = [[c.text for c in cells] for _, cells in table.rows if len(cells) == len(header)]
         up = next((j for j, h in enumerate(header) if tables.PARENT_HEADER.match(h.strip())), None)
+        down = next((j for j, h in enumerate(header) if tables.CHILD_HEADER.match(h.strip())), None)
         for j, head in enumerate(header):
             cells = [r[j] for r in body if r[j]]
             if not cells:
                 continue
             if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
-                found.append((head, True, None))  # a RACI column is a unit (or a role) by construction
+                if table.kind == "raci" and not tables.roles(head) and not tables.POST_HEADER.search(head):  # a header that is itself 審核 / 核定: a data row read as the header
+                    found.append((head, True, None))  # a RACI column is a unit (or a role) by construction
             elif j == 0 and tables.UNIT_HEADER.match(head.strip()) and table.kind != "raci":
                 for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)
                     names = [n.strip() for n in row[0].split(";") if 2 <= len(n.strip()) <= 40]
                     parent = row[up].split(";")[0].strip() or None if up is not None else None
                     found += [(names[0], True, parent)] if names else []
+                    if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」
+                        found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]
             elif tables.OWNER_HEADER.match(head.strip()) or tables.SUPPORT_HEADER.match(head.strip()):
                 for part in (name for cell in cells for name in tables.owner_names(cell)):
                     team = bool(re.match(r"^team\s+", part, re.I))
@@ -91,7 +95,8 @@ def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
 
 
 SENTENCE_UNIT_EN = re.compile(
-    r"(?:^|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+){0,4}?[A-Z][\w&'-]*)[ \t]+(?:team|department|group|office|committee)[ \t]+"
+    r"(?:^|\n|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+(?:and[ \t]+)?){0,4}?[A-Z][\w&'-]*)[ \t]+"
+    r"(?:team|department|group|office|committee|directorate|division)[ \t,]+"
 )
 _UNIT_END_ZH = "(?:部|科|室|组|組|处|處|中心|委员会|委員會|办公室|辦公室|车间|車間)"
 SENTENCE_UNIT_ZH = re.compile(rf"([\u4e00-\u9fffA-Za-z]{{1,12}}?{_UNIT_END_ZH})(?=负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責)")
@@ -199,6 +204,7 @@ def find_units(sources) -> list[Unit]:
         outlines.append((src, page, nodes, label_of, title, groups))
     sentence_names: list[tuple[str, str]] = []
     by_names: list[tuple[str, str]] = []
+    children_of: list[tuple[str, str, str]] = []  # (parent as written before 下设, child, source)
     for src, page, *_ in outlines:
         text = src.text
         for name, team, parent in _table_units(text):
@@ -213,18 +219,19 @@ def find_units(sources) -> list[Unit]:
                 add(named[0], [], src.name, "table", parent=_resolve(parent, by_alias) if parent else None)
         for name, parent in _named_with_parent(text, by_alias):
             add(name, [], src.name, "sentence", parent=parent)
-        for m in proper_units().finditer(text):
-            if read_name(m.group(1)):
-                add(m.group(1), [], src.name, "sentence")
-        for m in SENTENCE_UNIT_EN.finditer(text):
-            if read_name(m.group(1)) and m.group(1).split()[0].lower() not in DETERMINERS:
-                add(m.group(1), [], src.name, "sentence")
+        # The unit word in the sentence vouches for the name: "The Customer Contact Centre is …" ("contact"
+        # would make a page title no unit), "The Resources directorate, led by …"
+        for m in [*proper_units().finditer(text), *subject_units().finditer(text), *SENTENCE_UNIT_EN.finditer(text)]:
+            name = m.group(1)
+            if (read_name(name) or name_like(name)) and name.split()[0].lower() not in DETERMINERS:
+                add(name, [], src.name, "sentence")
         # the duties after it say it is a unit: no title word list applies. Its parent is the one its line
         # names ("(reports to Production)"), else the page that lists it.
         for name, parent in listed_units(text):
             add(name, [], src.name, "list", parent=(_resolve(parent, by_alias) if parent else None) or page)
         sentence_names += [(name, src.name) for m in SENTENCE_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
         by_names += [(name, src.name) for m in BY_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
+        children_of += [(before, child, src.name) for before, child in _children_named(text)]
     # a step "done by" a unit names it when two steps are (one may be an outside body's: 「由县委编委批复」)
     counts = Counter(name for name, _ in by_names)
     sentence_names += [(name, source) for name, source in by_names if counts[name] >= 2]
@@ -261,9 +268,40 @@ def find_units(sources) -> list[Unit]:
                 if parent and parent != label:
                     units[label].parent = parent
 
+    # 「管理部：下設人事課、總務課及資訊課」: each is a unit of the one named before 下設
+    for before, child, source in children_of:
+        parent = _mention_at(before, by_alias, end=True)
+        if parent:
+            add(child, [], source, "sentence", parent=parent)
+    # "The Income Team collects …" in the Homes and Communities section, "The Deal Desk approves …" in Sales
+    # Operations': a team of the section's unit
+    for _src, _page, nodes, label_of, _title, _groups in outlines:
+        for i, label in label_of.items():
+            for m in subject_units().finditer("\n".join(nodes[i].body)):
+                child = by_alias.get(key(m.group(1)))
+                if child and child != label and not units[child].parent and not _is_ancestor(units, child, label):
+                    units[child].parent = label
     _parents_from_text(units, by_alias, sources)
     _acronyms(units, by_alias, sources)
     return list(units.values())
+
+
+def _children_named(text: str) -> list[tuple[str, str]]:
+    """(text before the marker, child) for each Chinese unit name listed after 「下设」 / 「下轄」 in a sentence:
+    「管理部：下設人事課、總務課及資訊課。」 gives 人事課, 總務課, 資訊課."""
+    out = []
+    for line in text.split("\n"):
+        for m in words_re("child_markers").finditer(line):
+            if not CJK.search(m.group(0)):
+                continue
+            clause = re.split(r"[。；;！!？?，]", line[m.end():])[0]
+            clause = re.sub(r"等?[一二两三四五六七八九十\d]+个?(?:部门|部門|科室|单位|單位|小组|小組|课|課|中心)$", "", clause.strip())
+            for part in re.split(r"[、，,]", clause):
+                # 「会计核算科和资金管理科」 is two units, 「招聘与配置组」 one
+                both = re.match(r"(.+?)(?:以及|及|和|与|與)(.+)$", part.strip(" ：:等"))
+                names = [both.group(1), both.group(2)] if both and is_cjk_unit(both.group(1)) else [part.strip(" ：:等")]
+                out += [(line[: m.start()], n) for n in names if is_cjk_unit(n) and n[0] not in DETERMINERS_ZH]
+    return out
 
 
 def _shared_parentheses(nodes) -> set[str]:

@@ -24,6 +24,7 @@ class _Line:
     cells: list[str]
     baseline: float = 0.0
     lefts: list[float] | None = None  # where each cell starts
+    bold: bool = False
 
 
 def _pdf_lines(textpage) -> list[_Line]:
@@ -61,8 +62,10 @@ def _pdf_lines(textpage) -> list[_Line]:
         if raw_line.strip() and aligned:
             idx = [i for i in range(start, start + len(raw_line)) if not raw_line[i - start].isspace()]
             first, last = box(idx[0]), box(idx[-1])
-            sizes = [pdfium.FPDFText_GetFontSize(textpage.raw, at[i]) for i in idx[:: max(1, len(idx) // 5)][:6]]
+            sample = idx[:: max(1, len(idx) // 5)][:6]
+            sizes = [pdfium.FPDFText_GetFontSize(textpage.raw, at[i]) for i in sample]
             size = statistics.median(sizes) if sizes else 0.0
+            bold = sum(_is_bold(textpage, at[i]) for i in sample) > len(sample) / 2
             # cells: a run of spaces whose gap is wider than ~0.6 em separates two table cells
             cells, a, lefts = [], 0, [first[0] if first else 0.0]
             for j, ch in enumerate(raw_line):
@@ -80,11 +83,24 @@ def _pdf_lines(textpage) -> list[_Line]:
             if first and last:
                 kept = [(c, x) for c, x in zip(cells, lefts, strict=True) if c]
                 lines.append(_Line(raw_line.strip(), size, first[0], last[1], max(first[3], last[3]),
-                                   min(first[2], last[2]), [c for c, _ in kept], baseline(idx[0]), [x for _, x in kept]))
+                                   min(first[2], last[2]), [c for c, _ in kept], baseline(idx[0]), [x for _, x in kept], bold))
         elif raw_line.strip():
             lines.append(_Line(raw_line.strip(), 0.0, 0.0, 0.0, 0.0, 0.0, [raw_line.strip()]))
         start = end + 1
     return lines
+
+
+def _is_bold(textpage, index: int) -> bool:
+    """Bold by the font's name ("LiberationSans-Bold", "SimHei"…-Bold), or its weight where it says one: the
+    weights PDF producers write vary (Chromium's bold face reports 380, its regular one 225)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium
+
+    buf, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    pdfium.FPDFText_GetFontInfo(textpage.raw, index, buf, 128, ctypes.byref(flags))
+    name = buf.value.decode("latin-1", "replace").lower()
+    return bool(re.search(r"bold|black|heavy|semibold|demi", name)) or pdfium.FPDFText_GetFontWeight(textpage.raw, index) >= 600
 
 
 def _align(text: str, textpage, n: int) -> list[int] | None:
@@ -172,6 +188,15 @@ def _wrap_words() -> frozenset[str]:
     from ingest.names import lexicon
 
     return frozenset(str(w) for w in lexicon()["wrap_words"])
+
+
+def _bold_heading(x: _Line, body: float, prev: _Line | None, nxt: _Line | None) -> bool:
+    """A short bold line at about body size that is not a sentence and stands apart from the lines around it
+    ("Homes and Communities" over its paragraph): how many Word and HTML documents print a sub-heading."""
+    if not x.bold or not body or len(x.text) > 80 or x.size < 0.95 * body or re.search(r"[.。:：;；,，]$", x.text):
+        return False
+    # the next line is not more of the same bold run (a bold paragraph wrapped over lines is no heading)
+    return not (nxt is not None and nxt.bold and abs(nxt.size - x.size) < 0.5 and not nxt.text[:1].isdigit())
 
 
 def convert(raw: bytes, name: str) -> Converted:
@@ -274,6 +299,8 @@ def convert(raw: bytes, name: str) -> Converted:
                 continue
             flush_table()
             lv = level.get(round(x.size), 0) if len(x.text) <= 120 else 0
+            if not lv and _bold_heading(x, body, prev, nxt):
+                lv = min(len(level) + 1, 6)  # a bold line of body size on its own: the level below the sized ones
             if lv:
                 flush_para()
                 out.mark(loc)

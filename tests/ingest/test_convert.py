@@ -318,3 +318,25 @@ def test_a_word_or_spreadsheet_cell_keeps_its_lines_apart(tmp_path):
     for name in ("posts.docx", "posts.xlsx"):
         text = convert((tmp_path / name).read_bytes(), name).text
         assert "| 出纳 | 1、负责现金收付; 2、负责银行对账 |" in text.split("\n"), text
+
+
+@pytest.mark.browser
+def test_pdf_bold_sub_headings_at_body_size_are_headings(tmp_path):
+    """A bold line of body size on its own ("Homes and Communities" over its paragraph) is a heading; a bold
+    sentence is not."""
+    import subprocess
+
+    page = tmp_path / "page.html"
+    body = "The team answers calls and books repairs for residents every weekday. " * 3
+    page.write_text(
+        "<html><head><style>body{font-size:14px} h3{font-size:14.5px;font-weight:bold;margin:8px 0}</style></head><body>"
+        f"<h1>Employee Handbook</h1><h3>Homes and Communities</h3><p>{body}</p><p><b>Always log the call.</b> {body}</p>"
+        f"<h3>Property Services</h3><p>{body}</p></body></html>", encoding="utf-8")
+    pdf = tmp_path / "handbook.pdf"
+    subprocess.run([docbuild.CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path}/profile", f"--print-to-pdf={pdf}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    lines = convert(pdf.read_bytes(), pdf.name).text.split("\n")
+    assert any(re.fullmatch(r"#+ Homes and Communities", x) for x in lines)
+    assert any(re.fullmatch(r"#+ Property Services", x) for x in lines)
+    assert not any(x.startswith("#") and "Always log" in x for x in lines)

@@ -86,8 +86,8 @@ def test_a_directory_of_units_quotes_what_each_unit_does():
             "| 资金管理科; 财务部 | 财务部 | 负责资金收付 |\n")
     table, rows = _rows(text)
     assert table.kind == "directory"
-    assert [text[r.start:r.end] for r in rows] == ["Pays hauliers and suppliers; keeps supplier master data.", "负责资金收付"]
-    assert [r.owner for r in rows] == ["Accounts Payable", "资金管理科"]
+    assert [text[r.start:r.end] for r in rows] == ["Pays hauliers and suppliers", "keeps supplier master data.", "负责资金收付"]
+    assert [r.owner for r in rows] == ["Accounts Payable", "Accounts Payable", "资金管理科"]
 
 
 def test_a_cell_that_lists_several_duties_gives_a_row_for_each_quoted_as_written():
@@ -97,6 +97,15 @@ def test_a_cell_that_lists_several_duties_gives_a_row_for_each_quoted_as_written
     assert [text[r.start:r.end] for r in rows] == ["Repairs and faults", "Room bookings", "Pest control"]
     assert {r.owner for r in rows} == {"Estates Helpdesk"}
     assert rows[1].context == "Office: Estates Helpdesk; Estates & Facilities; What we handle: Room bookings"
+
+
+def test_a_table_of_authority_levels_gives_the_row_to_its_承辦單位_not_to_a_level():
+    text = ("| 項次 | 工作項目 | 承辦單位 | 承辦人員 | 課長 | 部門主管 | 總經理 |\n|---|---|---|---|---|---|---|\n"
+            "| 1 | 每月薪資計算 | 人事課 | 擬辦 | 審核 | 審核 | 核定 |\n| 2 | 會計傳票 | 會計課 | 擬辦 | 核定 |  |  |\n")
+    table, rows = _rows(text)
+    assert table.kind == "owner"
+    assert [r.owner for r in rows] == ["人事課", "會計課"]
+    assert tables.roles("擬辦") == {"R"} and tables.roles("核定") == {"A"}
 
 
 def test_escaped_pipe_stays_inside_its_cell():

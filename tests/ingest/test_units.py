@@ -26,7 +26,8 @@ def _owners(sources, name: str, taxonomy) -> dict[str, str | None]:
 # company whose only documents are Word policies (units only in their 职责 articles), a logistics firm's RACI
 # workbook with a Teams sheet and a Word security policy, a university intranet's HTML FAQ and services page.
 SHAPES = ROOT / "tests" / "data" / "corpora"
-SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harbor-raci", "larkspur-intranet"]
+SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harbor-raci", "larkspur-intranet",
+               "dingsheng-regulations", "qinghe-posts", "fernhill-handbook"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
@@ -374,17 +375,19 @@ def test_posts_of_a_job_description_document_are_units_under_its_department(tmp_
     assert owners["2. 负责税务申报。"] == "总账会计"
 
 
-@pytest.mark.parametrize("folder", [SHAPES / "harbor-raci", SHAPES / "larkspur-intranet", SHAPES / "yunfan-policies"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", [SHAPES / n for n in SHAPE_NAMES[2:]], ids=lambda p: p.name)
 def test_parents_of_the_new_shapes_match_their_answer_keys(folder):
-    """A Teams sheet's "Part of" column, "X (part of Y)" in an FAQ, 「财务部下设会计核算科和资金管理科」."""
+    """A Teams sheet's "Part of" column, "X (part of Y)" in an FAQ, 「财务部下设会计核算科和资金管理科」, a
+    所屬課別 column, prose under a directorate's heading."""
     tax = units.discover(_sources(folder / "documents"))
     key = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))["units"]
     names = {u["name"] for u in key}
     for u in key:
         if u["name"] in tax.departments:  # a top-level unit's parent in the key is the organisation itself
             assert tax.departments[u["name"]].parent == (u["parent"] if u["parent"] in names else None), u["name"]
-    assert not set(tax.departments) - names  # nothing else: no 「承办部门」, no "RACI" sheet, no "Services A–Z"
+    # nothing else: no 「承办部门」, no "RACI" sheet, no "Services A–Z", no 核定 column; governing bodies the
+    # keys leave out (董事會, the Executive Leadership Team) are the only others
+    assert set(tax.departments) - names <= {"董事會", "Executive Leadership Team"}
 
 
 def test_a_directory_table_names_its_rows_units_with_their_parents(tmp_path):
@@ -440,3 +443,33 @@ def test_a_chinese_policy_s_roles_are_not_units_and_names_keep_their_inner_funct
     assert set(tax.departments) == {"法务部", "财务部", "会计核算科", "资金管理科", "总经理办公室", "招聘与配置组"}
     assert tax.departments["会计核算科"].parent == "财务部"
     assert tax.departments["资金管理科"].parent == "财务部"
+
+
+def test_a_regulation_s_sub_units_come_from_下設_and_from_a_column_of_sub_units(tmp_path):
+    (tmp_path / "組織規程.md").write_text(
+        "第三條 本公司設下列部門：\n\n一、稽核室。\n\n二、管理部：下設人事課、總務課及資訊課。\n\n"
+        "第五條 管理部掌理事項如下：\n\n一、人事課：\n\n（一）員工招募。\n\n"
+        "營銷中心下設市場部、銷售部三個部門，由總監統一管理。\n\n"
+        "| 一級單位 | 主管職稱 | 所屬課別 |\n|---|---|---|\n| 財務處 | 處長 | 會計課、資金課 |\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    for child, parent in [("人事課", "管理部"), ("總務課", "管理部"), ("資訊課", "管理部"), ("會計課", "財務處"),
+                          ("資金課", "財務處")]:
+        assert tax.departments[child].parent == parent
+    assert "銷售部三個部門" not in tax.departments
+
+
+def test_a_handbook_s_prose_names_its_teams_under_their_directorate(tmp_path):
+    (tmp_path / "handbook.md").write_text(
+        "# Who we are\n\n## Homes and Communities\n\nThe Homes and Communities directorate, led by Priya, looks after "
+        "residents.\n\nThe Income Team collects rent and service charges. The Customer Contact Centre is the front "
+        "door for residents.\n\n## Escalation\n\n| Issue | First contact | Escalate to |\n|---|---|---|\n"
+        "| Laptop broken | Digital and IT Team | Head of Digital (Digital and IT Team) |\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert {"Homes and Communities", "Income Team", "Customer Contact Centre", "Digital and IT Team"} <= set(tax.departments)
+    assert tax.departments["Income Team"].parent == "Homes and Communities"
+    assert tax.departments["Customer Contact Centre"].parent == "Homes and Communities"
+    assert "IT Team" not in tax.departments and "Head of Digital" not in tax.departments
