@@ -261,10 +261,16 @@ def rows(text: str, table: Table) -> list[Row]:
     """One Row per body row of `table` that has something to quote."""
     out: list[Row] = []
     heads = [h.text for h in table.header]
+    unit_col = table.owner_col if table.kind in ("owner", "directory") else None
+    above = ""
     for line, cells in table.rows:
         if not cells:
             continue
         values = [c.text for c in cells] + [""] * (len(heads) - len(cells))
+        if unit_col is not None and unit_col < len(values):
+            # a spreadsheet writes a unit once over its block of rows (merged cells): the blank below is it
+            values[unit_col] = values[unit_col] or above
+            above = values[unit_col]
         key = table.task if table.task < len(cells) and cells[table.task].text else None
         if key is None:
             key = next((j for j, c in enumerate(cells) if c.text and not roles(c.text)), None)

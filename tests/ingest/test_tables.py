@@ -108,6 +108,15 @@ def test_a_table_of_authority_levels_gives_the_row_to_its_承辦單位_not_to_a_
     assert tables.roles("擬辦") == {"R"} and tables.roles("核定") == {"A"}
 
 
+def test_a_unit_written_once_over_its_block_of_rows_owns_every_row_of_it():
+    text = ("| 序号 | 部门 | 岗位 | 岗位职责 |\n|---|---|---|---|\n| 1 | 财务部 | 财务经理 | 负责预算编制 |\n"
+            "| 2 |  | 出纳 | 负责现金收付 |\n| 3 | 采购部 | 采购专员 | 负责供应商询价 |\n")
+    table, rows = _rows(text)
+    assert table.kind == "owner"
+    assert [r.owner for r in rows] == ["财务部", "财务部", "采购部"]
+    assert "部门: 财务部" in rows[1].context
+
+
 def test_escaped_pipe_stays_inside_its_cell():
     text = "| Task | Finance | Sales |\n|---|---|---|\n| Either A \\| B | R | I |\n"
     _, (row,) = _rows(text)
