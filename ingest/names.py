@@ -54,6 +54,9 @@ def is_cjk_unit(name: str) -> bool:
     if suffix is None:
         return False
     stem = name[: -len(suffix)]
+    pair = re.match(r"(.+?)(?:与|與|和|及)", name)
+    if pair and any(pair.group(1).endswith(s) for s in _suffixes()):
+        return False  # 「财务部与采购部」, 「選課與上課」: two things, not one unit's name
     # 「业务部」 is a unit, 「业务部门」 "the department concerned"
     return suffix not in ("部门", "部門") or not any(stem.endswith(w) for w in lexicon()["role_unit_stems_zh"])
 

@@ -87,7 +87,8 @@ def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
                         found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]
             elif tables.OWNER_HEADER.match(head.strip()) or tables.SUPPORT_HEADER.match(head.strip()):
                 for part in (name for cell in cells for name in tables.owner_names(cell)):
-                    team = bool(re.match(r"^team\s+", part, re.I))
+                    # a column headed "Team" / 部门 holds units ("Topic | Team": Finance, People & Culture)
+                    team = bool(re.match(r"^team\s+", part, re.I)) or bool(tables.UNIT_HEADER.match(head.strip()))
                     part = re.sub(r"^(team|the)\s+", "", part, flags=re.I)
                     if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
                         found.append((part, team, None))
@@ -149,7 +150,9 @@ def find_units(sources) -> list[Unit]:
         stem = Path(src.name).stem
         if not named and not re.search(r"\d{3}|[0-9a-f]{8}", stem) and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
             # named after its unit: team-payroll.md, 人力资源部.md (not 职责.txt: a Chinese name needs a unit suffix)
-            ok = read_name(re.sub(r"[-_]+", " ", stem)) and (not CJK.search(stem) or is_cjk_unit(stem))
+            words = re.sub(r"[-_]+", " ", stem)
+            # not admin-units.html, teams.md: a page that lists units is none of them
+            ok = read_name(words) and (not CJK.search(stem) or is_cjk_unit(stem)) and not words_re("units_list_titles").search(words)
             named = (stem, []) if ok else None
         page = None
         if named:
@@ -254,7 +257,7 @@ def find_units(sources) -> list[Unit]:
                 named = read_name(node.heading) if i not in label_of and not (i == 0 and page and node.heading == title) else None
                 if not named or not (is_cjk_unit(named[0]) if CJK.search(named[0]) else name_like(named[0])):
                     continue
-                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())):
+                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or _among_units(nodes, i, label_of):
                     first = first_sentence(node.body)
                     group = next((a for a in named[1] if key(a) in groups), None)
                     aliases = [a for a in named[1] if key(a) not in groups]
@@ -268,17 +271,26 @@ def find_units(sources) -> list[Unit]:
                 if parent and parent != label:
                     units[label].parent = parent
 
-    # 「管理部：下設人事課、總務課及資訊課」: each is a unit of the one named before 下設
+    # 「管理部：下設人事課、總務課及資訊課」: each is a unit of the one named before 下設, itself a unit
     for before, child, source in children_of:
+        if before is None:
+            add(child, [], source, "sentence")
+            continue
         parent = _mention_at(before, by_alias, end=True)
+        run = re.search(r"[\u4e00-\u9fff]{2,16}$", before.rstrip(" ：:"))
+        if not parent and run and is_cjk_unit(name := name_before(run.group(0))) and name[0] not in DETERMINERS_ZH:
+            parent = add(name, [], source, "sentence")
         if parent:
             add(child, [], source, "sentence", parent=parent)
     # "The Income Team collects …" in the Homes and Communities section, "The Deal Desk approves …" in Sales
     # Operations': a team of the section's unit
     for _src, _page, nodes, label_of, _title, _groups in outlines:
         for i, label in label_of.items():
-            for m in subject_units().finditer("\n".join(nodes[i].body)):
-                child = by_alias.get(key(m.group(1)))
+            body = "\n".join(nodes[i].body)
+            # … and "- Warehouse Operations — goods-in, put-away …" listed on the Operations slide
+            named = [m.group(1) for m in subject_units().finditer(body)] + [m.group(1) for m in LISTED_NAME.finditer(body)]
+            for name in named:
+                child = by_alias.get(key(name))
                 if child and child != label and not units[child].parent and not _is_ancestor(units, child, label):
                     units[child].parent = label
     _parents_from_text(units, by_alias, sources)
@@ -286,21 +298,45 @@ def find_units(sources) -> list[Unit]:
     return list(units.values())
 
 
-def _children_named(text: str) -> list[tuple[str, str]]:
-    """(text before the marker, child) for each Chinese unit name listed after 「下设」 / 「下轄」 in a sentence:
-    「管理部：下設人事課、總務課及資訊課。」 gives 人事課, 總務課, 資訊課."""
-    out = []
+LISTED_NAME = re.compile(r"^[ \t]*[-*•+][ \t]+\**([^—–:*\n]{2,60}?)\**[ \t]*(?:—|–|-|:)[ \t]", re.M)
+
+
+def _among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
+    """A name-like heading whose sibling headings are mostly units is one too: a deck's slide per department
+    ("Operations" beside "Finance" and "People & Culture", each found elsewhere as a unit)."""
+    node = nodes[i]
+    parents = {n.parent for n in nodes}
+    siblings = [j for j, n in enumerate(nodes) if j != i and n.parent == node.parent and n.level == node.level]
+    if i in parents or any(j in parents for j in siblings):
+        return False  # sections with sub-sections are matched by their shape (outline.alike), not by this
+    units_beside = sum(j in label_of for j in siblings)
+    named = sum(1 for j in siblings if (read_name(nodes[j].heading) or ("",))[0] and name_like(read_name(nodes[j].heading)[0]))
+    return units_beside >= 3 and units_beside >= 0.6 * max(named, 1)
+
+
+# 「公司设研发中心、营销中心……」, 「本校設有教務處、學務處」: the organisation's own units, no parent among them
+ORG_SETS_UP = re.compile(r"(?:本?公司|本?集团|本?集團|本校|学校|學校|本院|本局)(?:下设|下設|设有|設有|设立|設立|设置|設置|设|設)(?!计|計|备|備|施)")
+
+
+def _children_named(text: str) -> list[tuple[str | None, str]]:
+    """(text before the marker, child) for each Chinese unit name listed after 「下设」 / 「下轄」 in a sentence
+    (「管理部：下設人事課、總務課及資訊課。」 gives 人事課, 總務課, 資訊課), and (None, unit) for the units an
+    organisation says it sets up (「公司设研发中心、营销中心两大业务中心，以及人力资源部……」)."""
+    out: list[tuple[str | None, str]] = []
     for line in text.split("\n"):
-        for m in words_re("child_markers").finditer(line):
-            if not CJK.search(m.group(0)):
-                continue
-            clause = re.split(r"[。；;！!？?，]", line[m.end():])[0]
-            clause = re.sub(r"等?[一二两三四五六七八九十\d]+个?(?:部门|部門|科室|单位|單位|小组|小組|课|課|中心)$", "", clause.strip())
-            for part in re.split(r"[、，,]", clause):
+        marks = [(m, line[: m.start()]) for m in words_re("child_markers").finditer(line) if CJK.search(m.group(0))]
+        marks += [(m, None) for m in ORG_SETS_UP.finditer(line)]
+        for m, before in marks:
+            clause = re.split(r"[。；;！!？?]", line[m.end():])[0]
+            if before is not None:
+                clause = clause.split("，")[0]
+            for part in re.split(r"[、，,]|以及", clause):
+                part = re.sub(r"等?[一二两兩三四五六七八九十\d]+(?:个|個|大)?[\u4e00-\u9fff]{0,4}?(?:部门|部門|中心|科室|单位|單位|小组|小組|课|課)$",
+                              "", part.strip(" ：:等"))
                 # 「会计核算科和资金管理科」 is two units, 「招聘与配置组」 one
-                both = re.match(r"(.+?)(?:以及|及|和|与|與)(.+)$", part.strip(" ：:等"))
-                names = [both.group(1), both.group(2)] if both and is_cjk_unit(both.group(1)) else [part.strip(" ：:等")]
-                out += [(line[: m.start()], n) for n in names if is_cjk_unit(n) and n[0] not in DETERMINERS_ZH]
+                both = re.match(r"(.+?)(?:以及|及|和|与|與)(.+)$", part)
+                names = [both.group(1), both.group(2)] if both and is_cjk_unit(both.group(1)) else [part]
+                out += [(before, n) for n in names if is_cjk_unit(n) and n[0] not in DETERMINERS_ZH]
     return out
 
 

@@ -473,3 +473,29 @@ def test_a_handbook_s_prose_names_its_teams_under_their_directorate(tmp_path):
     assert tax.departments["Income Team"].parent == "Homes and Communities"
     assert tax.departments["Customer Contact Centre"].parent == "Homes and Communities"
     assert "IT Team" not in tax.departments and "Head of Digital" not in tax.departments
+
+
+def test_a_deck_s_slide_per_department_names_them_beside_the_ones_its_who_to_ask_table_names(tmp_path):
+    (tmp_path / "how-we-work.md").write_text(
+        "# How we work together\n\n## Operations\n\nRuns our warehouses.\n\n- Warehouse Operations — goods-in, "
+        "pick and pack\n- Transport Planning — load planning\n\n## Finance\n\nInvoices and payroll.\n\n"
+        "## People & Culture\n\nHiring and holidays.\n\n## Internal IT\n\nLaptops and accounts.\n\n## Still not sure?\n\n"
+        "Ask in Slack.\n\n## Who to ask\n\n| Topic | Team |\n|---|---|\n| Expenses | Finance |\n| Holiday | People & Culture |\n"
+        "| Laptop | Internal IT |\n| Late shipment | Transport Planning |\n| Stock count | Warehouse Operations |\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"Operations", "Finance", "People & Culture", "Internal IT", "Warehouse Operations",
+                                    "Transport Planning"}
+    assert tax.departments["Transport Planning"].parent == "Operations"
+
+
+def test_the_units_an_organisation_sets_up_and_a_list_page_s_file_name(tmp_path):
+    (tmp_path / "admin-units.md").write_text(
+        "第八条 公司设研发中心、营销中心两大业务中心，以及人力资源部、财务部两个职能部门。\n\n"
+        "第九条 研发中心下设产品部和测试部。\n\n## 選課與上課\n\n選課問題請洽課務組。\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"研发中心", "营销中心", "人力资源部", "财务部", "产品部", "测试部"}
+    assert tax.departments["测试部"].parent == "研发中心" and tax.departments["研发中心"].parent is None
