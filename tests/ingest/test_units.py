@@ -27,7 +27,8 @@ def _owners(sources, name: str, taxonomy) -> dict[str, str | None]:
 # workbook with a Teams sheet and a Word security policy, a university intranet's HTML FAQ and services page.
 SHAPES = ROOT / "tests" / "data" / "corpora"
 SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harbor-raci", "larkspur-intranet",
-               "dingsheng-regulations", "qinghe-posts", "fernhill-handbook"]
+               "dingsheng-regulations", "qinghe-posts", "fernhill-handbook", "kestrel-deck", "huayu-handbook",
+               "mingde-university"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
