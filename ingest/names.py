@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from assistant.text import fold
+from assistant.verdict.taxonomy import name_key as key
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)]?|[\u3220-\u3229①-⑳])\s*")
@@ -259,3 +260,48 @@ def does_work(name: str, aliases: list[str], sentence: str) -> bool:
     heads = [n.lower() for n in (name, *aliases)] + ([first] if len(first) >= 3 else [])
     qualified = words_re("qualifiers_after_name").pattern
     return any(re.match(rf"{re.escape(h)}(?![a-z])(?!\s+(?:{qualified}))", low) for h in heads)
+
+
+def first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
+    """Other names in the first sentence's parenthesis after the name: "The IT Helpdesk (just "IT")".
+    `strict` (a heading's section, whose first line may be anything): only a sentence that opens with the
+    name and the parenthesis right after it ("Recruiting (sometimes called TA) is …"), never amounts."""
+    if strict:
+        m = re.match(rf"(?:the\s+)?{re.escape(name)}(?=\s*[（(])", first, re.I)
+        found = PAREN.match(first, m.end()) if m else None
+        if not found or re.search(r"[£$€¥%]|\d[,.]\d", found.group(1)):
+            return []
+        return aliases_in(found.group(1))
+    found = [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in aliases_in(m.group(1))]
+    # An aside between dashes gives quoted names only ("Security — you'll also hear "InfoSec" — protects"):
+    # unquoted, it is as often a list of other teams ("— Finance, Legal and IT —").
+    return found + [
+        without_article(q) for m in ASIDE.finditer(first) if m.start() <= len(name) + 40 for q in QUOTED.findall(m.group(1))
+        if fold(without_article(q)) not in generic()
+    ]  # fmt: skip
+
+
+ASIDE = re.compile(r"\s[—–]\s*([^—–]{1,60}?)\s*[—–]\s")
+
+# The Chinese name a page's first sentence opens with, before what the unit does: 「基础设施组主要是负责…」,
+# 「Acme包管理工作组是…」 (an organisation's Latin name may come first).
+ZH_SUBJECT = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9_-]*\s*)?([\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15}?)(?=主要|是|负责|負責|致力|为|為|承担|承擔)")
+NAME_BEFORE = re.compile(r"(?:\b(?:[Tt]he|[Oo]ur)\s+)?([A-Za-z][A-Za-z0-9&-]*(?:\s+[A-Za-z][A-Za-z0-9&-]*){0,4}|[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15})\s*$")
+
+
+def subject_aliases(name: str, first: str) -> list[str]:
+    """Other names of a page's unit in its first sentence: the name a parenthesis abbreviates to the page's
+    name (「总经理办公室（简称总经办）是…」 on 总经办's page), and the Chinese name the sentence opens with
+    on a page titled in Latin letters (「基础设施组主要是负责…」 under "# Infrastructure")."""
+    out = []
+    for m in PAREN.finditer(first):
+        if m.start() > len(name) + 40:
+            break
+        if any(key(a) == key(name) for a in aliases_in(m.group(1))):
+            before = NAME_BEFORE.search(first[: m.start()])
+            if before and key(before.group(1)) != key(name) and (is_cjk_unit(before.group(1)) or has_unit_word(before.group(1))):
+                out.append(before.group(1))
+    subject = ZH_SUBJECT.match(first)
+    if subject and not CJK.search(name) and is_cjk_unit(subject.group(1)):
+        out.append(subject.group(1))
+    return out

@@ -3,9 +3,10 @@
 A unit is named by a page's title (one page per team is how handbooks and charters are kept), by a
 heading inside a page that names a unit (「### 检验科」, "### Recruiting" whose first sentence says what
 it does), by a sentence that gives a unit work ("The Data team owns …", 「财务部掌理事项如下」) or by a
-table column of owners or RACI letters. Labels are the names as the documents write them; parents
-come from nesting and from "part of Y" / 「Y下设X」; aliases from parentheses, "called X", acronyms the
-text uses, and file names.
+table column of owners, RACI letters or a directory of units. Labels are the names as the documents write
+them; parents come from nesting and from "part of Y" / 「Y下设X」; aliases from parentheses, "called X",
+acronyms the text uses, and file names. What a name looks like is in names.py, units in lists and labelled
+lines in lists.py, units in running text in prose.py.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import outline, tables
+from . import outline, prose, tables
 from .glosses import glosses
 from .lists import listed_units, proper_units, subject_units
 from .names import (
@@ -30,12 +31,11 @@ from .names import (
     DETERMINERS_ZH,
     NUMBERING,
     PAREN,
-    QUOTED,
     SHORT_LINE,
     aliases_in,
     does_work,
+    first_aliases,
     first_sentence,
-    generic,
     has_unit_word,
     is_cjk_unit,
     is_post,
@@ -46,7 +46,7 @@ from .names import (
     plain,
     read_name,
     sections,
-    without_article,
+    subject_aliases,
     words_re,
 )
 
@@ -93,16 +93,6 @@ def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
                     if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
                         found.append((part, team, None))
     return found
-
-
-SENTENCE_UNIT_EN = re.compile(
-    r"(?:^|\n|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+(?:and[ \t]+)?){0,4}?[A-Z][\w&'-]*)[ \t]+"
-    r"(?:team|department|group|office|committee|directorate|division)[ \t,]+"
-)
-_UNIT_END_ZH = "(?:部|科|室|组|組|处|處|中心|委员会|委員會|办公室|辦公室|车间|車間)"
-SENTENCE_UNIT_ZH = re.compile(rf"([\u4e00-\u9fffA-Za-z]{{1,12}}?{_UNIT_END_ZH})(?=负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責)")
-# 「初试由招聘与配置组组织」, 「由总经理办公室审核」: the one a step is done by
-BY_UNIT_ZH = re.compile(rf"由([\u4e00-\u9fffA-Za-z]{{2,12}}?{_UNIT_END_ZH}(?:办公室|辦公室)?)(?![门門长長])(?=[\u4e00-\u9fff])")
 
 
 def find_units(sources) -> list[Unit]:
@@ -158,7 +148,7 @@ def find_units(sources) -> list[Unit]:
         if named:
             name, aliases = named
             first = first_sentence(next((b for lv, h, b in secs if h == title), []))
-            aliases += _first_aliases(name, first)
+            aliases += first_aliases(name, first)
             # A first line that is only "NAME (ALIAS)", one of them the page's name: 「合规SIG(SIG-compliance)」
             both = name_and_alias(plain(first))
             if both and key(name) in map(key, both):
@@ -169,7 +159,7 @@ def find_units(sources) -> list[Unit]:
             if not re.search(r"\d{3}|[0-9a-f]{8}", stem) and len(stem) >= 2 and (re.search(r"[-_A-Z]", stem) or is_cjk_unit(stem)):
                 aliases.append(re.sub(r"[-_]+", " ", stem))
             page = add(name, aliases, src.name, "title")
-            subjects += [(page, a) for a in _subject_aliases(name, first)] if page else []
+            subjects += [(page, a) for a in subject_aliases(name, first)] if page else []
         pages.append((src, page, secs, title))
     # A page's first sentence may open with another body (「技术委员会负责批准本组」): its names count only
     # when no other page's unit has that name, or a name containing it.
@@ -203,7 +193,7 @@ def find_units(sources) -> list[Unit]:
                 # "4.1 Information Security (Technology)", "4.2 IT Service Desk (Technology)": the name in both
                 # parentheses is no alias of either but the group they are in
                 parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
-                label_of[i] = add(name, aliases + _first_aliases(name, first, strict=True), src.name, "heading", parent=parent)
+                label_of[i] = add(name, aliases + first_aliases(name, first, strict=True), src.name, "heading", parent=parent)
         outlines.append((src, page, nodes, label_of, title, groups))
     sentence_names: list[tuple[str, str]] = []
     by_names: list[tuple[str, str]] = []
@@ -220,11 +210,11 @@ def find_units(sources) -> list[Unit]:
                 team or has_unit_word(name) or is_cjk_unit(name) or key(name) in by_alias
             ):
                 add(named[0], [], src.name, "table", parent=_resolve(parent, by_alias) if parent else None)
-        for name, parent in _named_with_parent(text, by_alias):
+        for name, parent in prose.named_with_parent(text, by_alias):
             add(name, [], src.name, "sentence", parent=parent)
         # The unit word in the sentence vouches for the name: "The Customer Contact Centre is …" ("contact"
         # would make a page title no unit), "The Resources directorate, led by …"
-        for m in [*proper_units().finditer(text), *subject_units().finditer(text), *SENTENCE_UNIT_EN.finditer(text)]:
+        for m in [*proper_units().finditer(text), *subject_units().finditer(text), *prose.SENTENCE_UNIT_EN.finditer(text)]:
             name = m.group(1)
             if (read_name(name) or name_like(name)) and name.split()[0].lower() not in DETERMINERS:
                 add(name, [], src.name, "sentence")
@@ -232,9 +222,9 @@ def find_units(sources) -> list[Unit]:
         # names ("(reports to Production)"), else the page that lists it.
         for name, parent in listed_units(text):
             add(name, [], src.name, "list", parent=(_resolve(parent, by_alias) if parent else None) or page)
-        sentence_names += [(name, src.name) for m in SENTENCE_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
-        by_names += [(name, src.name) for m in BY_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
-        children_of += [(before, child, src.name) for before, child in _children_named(text)]
+        sentence_names += [(name, src.name) for m in prose.SENTENCE_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
+        by_names += [(name, src.name) for m in prose.BY_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
+        children_of += [(before, child, src.name) for before, child in prose.children_named(text)]
     # a step "done by" a unit names it when two steps are (one may be an outside body's: 「由县委编委批复」)
     counts = Counter(name for name, _ in by_names)
     sentence_names += [(name, source) for name, source in by_names if counts[name] >= 2]
@@ -262,7 +252,7 @@ def find_units(sources) -> list[Unit]:
                     group = next((a for a in named[1] if key(a) in groups), None)
                     aliases = [a for a in named[1] if key(a) not in groups]
                     parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
-                    label_of[i] = add(named[0], aliases + _first_aliases(named[0], first, strict=True), src.name, "heading",
+                    label_of[i] = add(named[0], aliases + first_aliases(named[0], first, strict=True), src.name, "heading",
                                       parent=parent)
                     changed = True
         for i, label in label_of.items():  # a team under a section found a unit only now
@@ -276,7 +266,7 @@ def find_units(sources) -> list[Unit]:
         if before is None:
             add(child, [], source, "sentence")
             continue
-        parent = _mention_at(before, by_alias, end=True)
+        parent = prose.mention_at(before, by_alias, end=True)
         run = re.search(r"[\u4e00-\u9fff]{2,16}$", before.rstrip(" ：:"))
         if not parent and run and is_cjk_unit(name := name_before(run.group(0))) and name[0] not in DETERMINERS_ZH:
             parent = add(name, [], source, "sentence")
@@ -314,32 +304,6 @@ def _among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
     return units_beside >= 3 and units_beside >= 0.6 * max(named, 1)
 
 
-# 「公司设研发中心、营销中心……」, 「本校設有教務處、學務處」: the organisation's own units, no parent among them
-ORG_SETS_UP = re.compile(r"(?:本?公司|本?集团|本?集團|本校|学校|學校|本院|本局)(?:下设|下設|设有|設有|设立|設立|设置|設置|设|設)(?!计|計|备|備|施)")
-
-
-def _children_named(text: str) -> list[tuple[str | None, str]]:
-    """(text before the marker, child) for each Chinese unit name listed after 「下设」 / 「下轄」 in a sentence
-    (「管理部：下設人事課、總務課及資訊課。」 gives 人事課, 總務課, 資訊課), and (None, unit) for the units an
-    organisation says it sets up (「公司设研发中心、营销中心两大业务中心，以及人力资源部……」)."""
-    out: list[tuple[str | None, str]] = []
-    for line in text.split("\n"):
-        marks = [(m, line[: m.start()]) for m in words_re("child_markers").finditer(line) if CJK.search(m.group(0))]
-        marks += [(m, None) for m in ORG_SETS_UP.finditer(line)]
-        for m, before in marks:
-            clause = re.split(r"[。；;！!？?]", line[m.end():])[0]
-            if before is not None:
-                clause = clause.split("，")[0]
-            for part in re.split(r"[、，,]|以及", clause):
-                part = re.sub(r"等?[一二两兩三四五六七八九十\d]+(?:个|個|大)?[\u4e00-\u9fff]{0,4}?(?:部门|部門|中心|科室|单位|單位|小组|小組|课|課)$",
-                              "", part.strip(" ：:等"))
-                # 「会计核算科和资金管理科」 is two units, 「招聘与配置组」 one
-                both = re.match(r"(.+?)(?:以及|及|和|与|與)(.+)$", part)
-                names = [both.group(1), both.group(2)] if both and is_cjk_unit(both.group(1)) else [part]
-                out += [(before, n) for n in names if is_cjk_unit(n) and n[0] not in DETERMINERS_ZH]
-    return out
-
-
 def _shared_parentheses(nodes) -> set[str]:
     """Names in the parentheses of two or more headings of a page ("IT Service Desk (Technology)",
     "Information Security (Technology)"): a group the headings' units are in, never an alias of one."""
@@ -349,32 +313,6 @@ def _shared_parentheses(nodes) -> set[str]:
         for a in named[1] if named else []:
             seen.setdefault(key(a), set()).add(key(named[0]))
     return {a for a, names in seen.items() if len(names) >= 2}
-
-
-# "Contact the Estates Helpdesk (part of Estates & Facilities)", "Campus Security, which is part of Estates &
-# Facilities": a name right before a parent marker whose parent is a known unit is a unit too.
-NAME_BEFORE_PARENT = re.compile(
-    r"((?:[A-Z][\w&'-]*[ \t]+(?:(?:&|and|of|for)[ \t]+)?){0,4}[A-Z][\w&'-]*)[ \t]*(?:\(|,[ \t]*(?:which is[ \t]+|who are[ \t]+)?)"
-    r"(?:part of|a team within|a team in|a sub-team of|within)[ \t]+(?:the[ \t]+)?"
-)
-
-
-def _named_with_parent(text: str, by_alias: dict[str, str]) -> list[tuple[str, str]]:
-    """(name, parent) for each name written with its parent ("X (part of Y)", "X, part of Y"), Y a known unit.
-    A single word needs a unit word (a person, "Kendal, part of People & Ops", is none)."""
-    out = []
-    lead = words_re("handoff_before")
-    for m in NAME_BEFORE_PARENT.finditer(text):
-        name = m.group(1)
-        while (cut := lead.match(name)) and cut.end() < len(name):  # "Contact Payroll & Pensions (part of …)"
-            name = name[cut.end():].lstrip()
-        parent = _mention_at(text[m.end(): m.end() + 60], by_alias, end=False)
-        named = read_name(name)
-        if not parent or not named or not name_like(name) or name.split()[0].lower() in DETERMINERS:
-            continue
-        if (len(name.split()) >= 2 or has_unit_word(name)) and by_alias.get(key(name)) != parent:
-            out.append((named[0], parent))
-    return out
 
 
 def _listed_heading(nodes, i: int) -> tuple[str, list[str]] | None:
@@ -392,51 +330,6 @@ def _listed_heading(nodes, i: int) -> tuple[str, list[str]] | None:
     if words_re("units_list_titles").fullmatch(name) or name.lower().rstrip("s") in lexicon()["unit_words_en"]:
         return None  # "Offices", "Teams" under "Services A–Z": another list of units, not one
     return name, aliases
-
-
-def _first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
-    """Other names in the first sentence's parenthesis after the name: "The IT Helpdesk (just "IT")".
-    `strict` (a heading's section, whose first line may be anything): only a sentence that opens with the
-    name and the parenthesis right after it ("Recruiting (sometimes called TA) is …"), never amounts."""
-    if strict:
-        m = re.match(rf"(?:the\s+)?{re.escape(name)}(?=\s*[（(])", first, re.I)
-        found = PAREN.match(first, m.end()) if m else None
-        if not found or re.search(r"[£$€¥%]|\d[,.]\d", found.group(1)):
-            return []
-        return aliases_in(found.group(1))
-    found = [a for m in PAREN.finditer(first) if m.start() <= len(name) + 40 for a in aliases_in(m.group(1))]
-    # An aside between dashes gives quoted names only ("Security — you'll also hear "InfoSec" — protects"):
-    # unquoted, it is as often a list of other teams ("— Finance, Legal and IT —").
-    return found + [
-        without_article(q) for m in ASIDE.finditer(first) if m.start() <= len(name) + 40 for q in QUOTED.findall(m.group(1))
-        if fold(without_article(q)) not in generic()
-    ]  # fmt: skip
-
-
-ASIDE = re.compile(r"\s[—–]\s*([^—–]{1,60}?)\s*[—–]\s")
-
-# The Chinese name a page's first sentence opens with, before what the unit does: 「基础设施组主要是负责…」,
-# 「Acme包管理工作组是…」 (an organisation's Latin name may come first).
-ZH_SUBJECT = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9_-]*\s*)?([\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15}?)(?=主要|是|负责|負責|致力|为|為|承担|承擔)")
-NAME_BEFORE = re.compile(r"(?:\b(?:[Tt]he|[Oo]ur)\s+)?([A-Za-z][A-Za-z0-9&-]*(?:\s+[A-Za-z][A-Za-z0-9&-]*){0,4}|[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9]{1,15})\s*$")
-
-
-def _subject_aliases(name: str, first: str) -> list[str]:
-    """Other names of a page's unit in its first sentence: the name a parenthesis abbreviates to the page's
-    name (「总经理办公室（简称总经办）是…」 on 总经办's page), and the Chinese name the sentence opens with
-    on a page titled in Latin letters (「基础设施组主要是负责…」 under "# Infrastructure")."""
-    out = []
-    for m in PAREN.finditer(first):
-        if m.start() > len(name) + 40:
-            break
-        if any(key(a) == key(name) for a in aliases_in(m.group(1))):
-            before = NAME_BEFORE.search(first[: m.start()])
-            if before and key(before.group(1)) != key(name) and (is_cjk_unit(before.group(1)) or has_unit_word(before.group(1))):
-                out.append(before.group(1))
-    subject = ZH_SUBJECT.match(first)
-    if subject and not CJK.search(name) and is_cjk_unit(subject.group(1)):
-        out.append(subject.group(1))
-    return out
 
 
 def _enclosing(nodes, i: int, label_of: dict[int, str], page: str | None) -> str | None:
@@ -460,9 +353,9 @@ def _parents_from_text(units: dict[str, Unit], by_alias: dict[str, str], sources
     for src in sources:
         for line in src.text.split("\n"):
             for m in marker.finditer(line):
-                adopt(_mention_at(line[: m.start()], by_alias, end=True), _mention_at(line[m.end() :], by_alias, end=False))
+                adopt(prose.mention_at(line[: m.start()], by_alias, end=True), prose.mention_at(line[m.end() :], by_alias, end=False))
             for m in children.finditer(line):
-                parent = _mention_at(line[: m.start()], by_alias, end=True)
+                parent = prose.mention_at(line[: m.start()], by_alias, end=True)
                 clause = key(re.split(r"[。；;!?！？]|\.\s", line[m.end() :])[0])
                 for k, label in by_alias.items():
                     if len(k) >= 2 and k in clause and not any(k != o and k in o and o in clause for o in by_alias):
@@ -477,26 +370,6 @@ def _is_ancestor(units: dict[str, Unit], label: str, other: str) -> bool:
         seen.add(other)
         other = units[other].parent if other in units else None
     return False
-
-
-def _mention_at(text: str, by_alias: dict[str, str], end: bool) -> str | None:
-    """The unit named right at the end (or start) of `text`, within a few words."""
-    text = plain(text)
-    window = text[-40:] if end else text[:40]
-    words = re.findall(r"[A-Za-z][\w&'-]*|&|[\u3400-\u9fff]+", window)  # "Estates & Facilities" keeps its "&"
-    spans = range(1, min(6, len(words)) + 1)
-    for n in spans:
-        chunk = words[-n:] if end else words[:n]
-        for cand in (" ".join(chunk), "".join(chunk)):
-            label = by_alias.get(key(cand))
-            if label:
-                return label
-            if CJK.search(cand):  # 「隶属于人力资源部」: the unit is a prefix/suffix of a CJK run
-                for i in range(len(cand)):
-                    sub = cand[i:] if end else cand[: len(cand) - i]
-                    if by_alias.get(key(sub)):
-                        return by_alias[key(sub)]
-    return None
 
 
 def _acronyms(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None:
