@@ -76,12 +76,14 @@ def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
             if not cells:
                 continue
             if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
-                if table.kind == "raci" and not tables.roles(head) and not tables.POST_HEADER.search(head):  # a header that is itself 審核 / 核定: a data row read as the header
-                    found.append((head, True, None))  # a RACI column is a unit (or a role) by construction
+                # a RACI column is a unit by construction; not a post's level (課長, 總經理), nor a header that
+                # is itself 審核 / 核定 (a data row read as the header)
+                if table.kind == "raci" and not tables.roles(head) and not tables.POST_HEADER.search(head):
+                    found.append((head, True, None))
             elif j == 0 and tables.UNIT_HEADER.match(head.strip()) and table.kind != "raci":
                 for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)
                     names = [n.strip() for n in row[0].split(";") if 2 <= len(n.strip()) <= 40]
-                    parent = row[up].split(";")[0].strip() or None if up is not None else None
+                    parent = (row[up].split(";")[0].strip() or None) if up is not None else None
                     found += [(names[0], True, parent)] if names else []
                     if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」
                         found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]
