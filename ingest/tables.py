@@ -72,6 +72,9 @@ SUPPORT_HEADER = re.compile(
 )
 
 
+SERIAL = re.compile(r"[\d.\-–\s]+|[A-Za-z]{1,4}[-_]?\d+[a-z]?|[一二三四五六七八九十]+|[#№]?\d+")
+
+
 @dataclass
 class Cell:
     text: str  # the cell's words (markup removed): what is shown and matched
@@ -272,8 +275,9 @@ def rows(text: str, table: Table) -> list[Row]:
             values[unit_col] = values[unit_col] or above
             above = values[unit_col]
         key = table.task if table.task < len(cells) and cells[table.task].text else None
-        if key is None:
-            key = next((j for j, c in enumerate(cells) if c.text and not roles(c.text)), None)
+        if key is None or (table.kind == "plain" and SERIAL.fullmatch(cells[key].text)):
+            # a row's number or reference ("10", "ESC-03") says nothing: quote the first cell with words
+            key = next((j for j, c in enumerate(cells) if c.text and not roles(c.text) and not SERIAL.fullmatch(c.text)), key)
         if key is None:
             continue
         s, e = _quote_span(text, cells[key])

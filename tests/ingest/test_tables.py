@@ -117,6 +117,12 @@ def test_a_unit_written_once_over_its_block_of_rows_owns_every_row_of_it():
     assert "部门: 财务部" in rows[1].context
 
 
+def test_a_plain_row_is_quoted_by_its_words_not_its_number():
+    text = "| Ref | Issue | First point |\n|---|---|---|\n| ESC-03 | Access to the finance system | IT desk |\n| 10 | 每月薪資計算 | 人事 |\n"
+    table, rows = _rows(text)
+    assert [text[r.start:r.end] for r in rows] == ["Access to the finance system", "每月薪資計算"]
+
+
 def test_escaped_pipe_stays_inside_its_cell():
     text = "| Task | Finance | Sales |\n|---|---|---|\n| Either A \\| B | R | I |\n"
     _, (row,) = _rows(text)
