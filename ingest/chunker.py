@@ -378,7 +378,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             section = " › ".join(p for p in (st.section, st.sub) if p)
             st.seen[(section, sentence)] += 1
             digest = hashlib.sha1(
-                f"{source}\n{section}\n{sentence}\n{st.seen[(section, sentence)]}".encode()
+                f"{source}\n{section}\n{sentence}\n{st.seen[(section, sentence)]}".encode("utf-8", "surrogatepass")
             ).hexdigest()[:16]
             chunks.append(
                 Chunk(

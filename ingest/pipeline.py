@@ -144,7 +144,7 @@ def _embed(embedder, todo: list[tuple[str, str]], progress: bool | None) -> dict
 
 
 def _key(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _english(texts: list[str], keys: list[str], prev_keys: list[str], old_dir: Path | None,

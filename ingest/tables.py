@@ -367,7 +367,7 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
             owner = None  # a planted instruction in a cell stays quotable but never votes
         named = [u for u in (unit(n) for n in r.named) if u] + mentions + ([owner] if owner else [])
         seen[(section, r.context)] += 1
-        digest = hashlib.sha1(f"{source}\n{section}\n{quote}\n{r.context}\n{seen[(section, r.context)]}".encode()).hexdigest()[:16]
+        digest = hashlib.sha1(f"{source}\n{section}\n{quote}\n{r.context}\n{seen[(section, r.context)]}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
         out.append(Chunk(
             id=digest, source=source, text=quote, start=r.start, end=r.end,
             line_start=line_of(r.start), line_end=line_of(r.end - 1), section=section, owner=owner,
