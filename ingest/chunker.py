@@ -102,8 +102,9 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
     skip = len(ENUM.match(sentence).group(0)) if ENUM.match(sentence) else 0
     skip += len(sentence) - len(sentence.lstrip("-*+• \t"))
     bare = BARE_NAME.fullmatch(sentence[skip:])
-    if bare and mentions and taxonomy.resolve(bare.group(1)):
-        return taxonomy.resolve(bare.group(1)), True  # an FAQ's answer that is only a name: "The Health & Safety Office."
+    named = taxonomy.resolve(bare.group(1)) if bare and mentions else None
+    if named:
+        return named, True  # an FAQ's answer that is only a name: "The Health & Safety Office."
     # A curated taxonomy names few, distinct units; names read from documents are surer as the subject.
     window = 2 if taxonomy.derived else LEAD_WINDOW
     # a numbered item that opens with a unit's name: 「（四）食品生产安全监督管理科。分析……」

@@ -86,21 +86,26 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
-@lru_cache(maxsize=1)
+@cache
+def _unit_words_titled() -> str:
+    """The lexicon's unit words as they close a proper name ("Team", "Division", "Centre"), one alternation."""
+    return "|".join(re.escape(str(w).title()) for w in sorted(lexicon()["unit_words_en"], key=len, reverse=True))
+
+
 @cache
 def subject_units() -> re.Pattern:
     """A sentence that opens with "The" and a proper name ending in a unit word, then goes on in lower case:
     "The Income Team collects …", "The Customer Contact Centre is the front door …" (a handbook's prose)."""
-    words = "|".join(re.escape(str(w).title()) for w in sorted(lexicon()["unit_words_en"], key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[.;:])[ \t]+|\n)[ \t]*The[ \t]+((?:[A-Z][\w&'-]*[ \t]+(?:(?:and|of|for)[ \t]+)?){{1,4}}(?:{words}))[ \t]+(?=[a-z])")
+    return re.compile(rf"(?:^|(?<=[.;:])[ \t]+|\n)[ \t]*The[ \t]+((?:[A-Z][\w&'-]*[ \t]+(?:(?:and|of|for)[ \t]+)?){{1,4}}"
+                      rf"(?:{_unit_words_titled()}))[ \t]+(?=[a-z])")
 
 
+@cache
 def proper_units() -> re.Pattern:
     """A regulation's sentence whose subject is a unit's proper name: "The Finance Division shall maintain …",
     "The Resident Services Division is responsible for …" (a charter's or a public body's way). Only these
     forms: "The Deal Desk approves …" in a handbook names a desk its page has as part of another unit."""
-    words = "|".join(re.escape(str(w).title()) for w in sorted(lexicon()["unit_words_en"], key=len, reverse=True))
     return re.compile(
-        rf"(?:^|(?<=[.;:])[ \t]+|\n)[ \t]*(?:The[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+){{0,4}}(?:{words}))[ \t]+"
+        rf"(?:^|(?<=[.;:])[ \t]+|\n)[ \t]*(?:The[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+){{0,4}}(?:{_unit_words_titled()}))[ \t]+"
         r"(?:shall|(?:is|are|will be|shall be)[ \t]+responsible)\b"
     )

@@ -182,8 +182,7 @@ def find_units(sources) -> list[Unit]:
             if not named:
                 continue
             name, aliases = named
-            group = next((a for a in aliases if key(a) in groups), None)
-            aliases = [a for a in aliases if key(a) not in groups]
+            group, aliases = _group_apart(aliases, groups)
             first = first_sentence(node.body)
             if listed:
                 ok = True
@@ -251,8 +250,7 @@ def find_units(sources) -> list[Unit]:
                     continue
                 if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or _among_units(nodes, i, label_of):
                     first = first_sentence(node.body)
-                    group = next((a for a in named[1] if key(a) in groups), None)
-                    aliases = [a for a in named[1] if key(a) not in groups]
+                    group, aliases = _group_apart(named[1], groups)
                     parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
                     label_of[i] = add(named[0], aliases + first_aliases(named[0], first, strict=True), src.name, "heading",
                                       parent=parent)
@@ -282,9 +280,7 @@ def find_units(sources) -> list[Unit]:
             # … and "- Warehouse Operations — goods-in, put-away …" listed on the Operations slide
             named = [m.group(1) for m in subject_units().finditer(body)] + [m.group(1) for m in LISTED_NAME.finditer(body)]
             for name in named:
-                child = by_alias.get(key(name))
-                if child and child != label and not units[child].parent and not _is_ancestor(units, child, label):
-                    units[child].parent = label
+                _adopt(units, by_alias.get(key(name)), label)
     _parents_from_text(units, by_alias, sources)
     _acronyms(units, by_alias, sources)
     return list(units.values())
@@ -304,6 +300,11 @@ def _among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
     units_beside = sum(j in label_of for j in siblings)
     named = sum(1 for j in siblings if (read_name(nodes[j].heading) or ("",))[0] and name_like(read_name(nodes[j].heading)[0]))
     return units_beside >= 3 and units_beside >= 0.6 * max(named, 1)
+
+
+def _group_apart(aliases: list[str], groups: set[str]) -> tuple[str | None, list[str]]:
+    """(the group a heading's parenthesis names, its other aliases)."""
+    return next((a for a in aliases if key(a) in groups), None), [a for a in aliases if key(a) not in groups]
 
 
 def _shared_parentheses(nodes) -> set[str]:
@@ -348,20 +349,22 @@ def _parents_from_text(units: dict[str, Unit], by_alias: dict[str, str], sources
     「Y下设X和Z」 / "Y consists of X and Z" for every known unit the rest of the sentence names."""
     marker, children = words_re("parent_markers"), words_re("child_markers")
 
-    def adopt(child: str | None, parent: str | None) -> None:
-        if child and parent and child != parent and not units[child].parent and not _is_ancestor(units, child, parent):
-            units[child].parent = parent
-
     for src in sources:
         for line in src.text.split("\n"):
             for m in marker.finditer(line):
-                adopt(prose.mention_at(line[: m.start()], by_alias, end=True), prose.mention_at(line[m.end() :], by_alias, end=False))
+                _adopt(units, prose.mention_at(line[: m.start()], by_alias, end=True), prose.mention_at(line[m.end() :], by_alias, end=False))
             for m in children.finditer(line):
                 parent = prose.mention_at(line[: m.start()], by_alias, end=True)
                 clause = key(re.split(r"[。；;!?！？]|\.\s", line[m.end() :])[0])
                 for k, label in by_alias.items():
                     if len(k) >= 2 and k in clause and not any(k != o and k in o and o in clause for o in by_alias):
-                        adopt(label, parent)
+                        _adopt(units, label, parent)
+
+
+def _adopt(units: dict[str, Unit], child: str | None, parent: str | None) -> None:
+    """`parent` becomes `child`'s parent when it has none yet and that makes no loop."""
+    if child and parent and child != parent and not units[child].parent and not _is_ancestor(units, child, parent):
+        units[child].parent = parent
 
 
 def _is_ancestor(units: dict[str, Unit], label: str, other: str) -> bool:
