@@ -56,6 +56,7 @@ class _State:
     headings: list = field(default_factory=list)  # Markdown heading stack: (level, text, owner)
     sub_owner: str | None = None
     context_owner: str | None = None  # last owner named in the running block
+    question: str = ""  # an FAQ's question: its answer's lines are embedded and indexed with it
     seen: Counter = field(default_factory=Counter)
 
 
@@ -336,9 +337,11 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                 st.section, st.section_owner = title, heading_owner
             st.sub, st.company = "", None
             st.sub_owner = st.context_owner = None
+            st.question = ""
             continue
         if DIVIDER.match(line):
             st.sub, st.company, st.sub_owner, st.context_owner = "", None, None, None
+            st.question = ""
             continue
         company = blocks.match(line) if blocks else None
         if company:
@@ -358,8 +361,10 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
         line_owner = None
         if ARTICLE.match(line):  # 「第五条」: a regulation's next article, not the list item before it
             st.context_owner = None
-        if QUESTION.search(stripped):  # an FAQ's next question: the answer before it was about another unit
+        asked = bool(QUESTION.search(stripped))
+        if asked:  # an FAQ's next question: the answer before it was about another unit
             st.context_owner = None
+            st.question = LIST_MARK.sub("", stripped, count=1)
         pieces, passive = _with_doers(list(_pieces(text, a, b)), text, taxonomy)
         for n, (s, e) in enumerate(pieces):
             sentence = text[s:e]
@@ -395,6 +400,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                     departments=named,
                     company=st.company,
                     clauses=_clauses(sentence, owner, taxonomy) if len(named) > 1 and owner else (),
+                    # 「A：請向社會課申請。」 is found by what was asked: 「Q2：想申請低收入戶…？」
+                    context=f"{st.question}\n{sentence}" if st.question and not asked else "",
                 )
             )
         if line_owner:

@@ -69,8 +69,8 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
             # the shortest unit name the duties follow: 「食品生产安全监督管理科。分析……」, not 「…监督」+「管理」
             for end in range(2, len(run.group(0)) + 1):
                 name = rest[:end]
-                # 「一、會計課：」 alone on its line: its duties are the numbered items under it
-                heads = bool(numbered) and re.fullmatch(r"\s*[：:]\s*", rest[end:])
+                # 「一、會計課：」 or 「4.4.5 审计监察部」 alone on its line: its duties are the items under it
+                heads = bool(numbered) and re.fullmatch(r"\s*[：:]?\s*", rest[end:])
                 if is_cjk_unit(name) and name[0] not in DETERMINERS_ZH and (
                         heads or (numbered_zh if numbered else labelled_zh).match(rest, end)):
                     found.append((name, None))

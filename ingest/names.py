@@ -13,7 +13,8 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import name_key as key
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)]?|[\u3220-\u3229①-⑳])\s*")
+# "A. Trust & Compliance", "IV) Finance": a letter or Roman numeral numbers a heading as digits do
+NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)]?|[\u3220-\u3229①-⑳]|(?:[A-Z]|[IVX]{1,4})[.)](?=\s))\s*")
 PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
 LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 MARKUP = re.compile(r"<[^>]+>|[*`~]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")  # "SIG-Security_facility" keeps its "_"
@@ -120,7 +121,9 @@ def aliases_in(paren: str) -> list[str]:
     # (F&A, usually just "Finance") gives both.
     out = [q for q in map(without_article, QUOTED.findall(paren)) if fold(q) not in generic()]
     lead = words_re("alias_leads")
-    for part in re.split(r"\s*(?:[,，、;；/]|\bor\b|\band\b|或)\s*", QUOTED.sub(",", paren)):
+    # "(QA/RA)" is one short form, not two ("(HR/People)" is two names)
+    slash = "" if re.fullmatch(r"\s*[A-Z]{1,4}(?:/[A-Z]{1,4})+\s*", paren) else "/"
+    for part in re.split(rf"\s*(?:[,，、;；{slash}]|\bor\b|\band\b|或)\s*", QUOTED.sub(",", paren)):
         part = lead.sub("", part).strip(" \"'“”「」:：")
         # a name, not a description: "(the go-to-market org)" is no alias, "(GTM Sales)" is
         named = part[:1].isupper() or part[:1].isdigit() or bool(CJK.match(part))

@@ -22,7 +22,7 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import outline, prose, tables
+from . import forms, outline, prose, tables
 from .glosses import glosses
 from .lists import listed_units, proper_units, subject_units
 from .names import (
@@ -106,7 +106,8 @@ def find_units(sources) -> list[Unit]:
         k = key(name)
         if len(k) < 2:
             return None
-        label = by_alias.get(k)
+        # "Quality & Regulatory Affairs (QA/RA)" names the unit a table wrote only as "QA/RA"
+        label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and forms.short_for(a, name)), None)
         if label is None:
             label = name
             units[label] = Unit(label, parent, [], source, how)
@@ -280,9 +281,12 @@ def find_units(sources) -> list[Unit]:
             # … and "- Warehouse Operations — goods-in, put-away …" listed on the Operations slide
             named = [m.group(1) for m in subject_units().finditer(body)] + [m.group(1) for m in LISTED_NAME.finditer(body)]
             for name in named:
-                _adopt(units, by_alias.get(key(name)), label)
+                forms.adopt(units, by_alias.get(key(name)), label)
     _parents_from_text(units, by_alias, sources)
     _acronyms(units, by_alias, sources)
+    forms.merge(units, by_alias)
+    forms.renamed(units, by_alias, sources)
+    forms.spelled_out(units, by_alias)
     return list(units.values())
 
 
@@ -291,10 +295,13 @@ LISTED_NAME = re.compile(r"^[ \t]*[-*•+][ \t]+\**([^—–:*\n]{2,60}?)\**[ \t
 
 def _among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
     """A name-like heading whose sibling headings are mostly units is one too: a deck's slide per department
-    ("Operations" beside "Finance" and "People & Culture", each found elsewhere as a unit)."""
+    ("Operations" beside "Finance" and "People & Culture", each found elsewhere as a unit); under a unit's
+    heading, the teams under the other units' headings count as its siblings."""
     node = nodes[i]
     parents = {n.parent for n in nodes}
-    siblings = [j for j, n in enumerate(nodes) if j != i and n.parent == node.parent and n.level == node.level]
+    # cousins count too: "### Quality & Regulatory Affairs" beside two teams of its division and six of others
+    kin = {node.parent} | ({p for p in label_of if node.parent in label_of} if node.parent is not None else set())
+    siblings = [j for j, n in enumerate(nodes) if j != i and n.parent in kin and n.level == node.level]
     if i in parents or any(j in parents for j in siblings):
         return False  # sections with sub-sections are matched by their shape (outline.alike), not by this
     units_beside = sum(j in label_of for j in siblings)
@@ -352,29 +359,13 @@ def _parents_from_text(units: dict[str, Unit], by_alias: dict[str, str], sources
     for src in sources:
         for line in src.text.split("\n"):
             for m in marker.finditer(line):
-                _adopt(units, prose.mention_at(line[: m.start()], by_alias, end=True), prose.mention_at(line[m.end() :], by_alias, end=False))
+                forms.adopt(units, prose.mention_at(line[: m.start()], by_alias, end=True), prose.mention_at(line[m.end() :], by_alias, end=False))
             for m in children.finditer(line):
                 parent = prose.mention_at(line[: m.start()], by_alias, end=True)
-                clause = key(re.split(r"[。；;!?！？]|\.\s", line[m.end() :])[0])
+                clause = key(re.split(r"[。；;!?！？，]|\.\s", line[m.end() :])[0])
                 for k, label in by_alias.items():
                     if len(k) >= 2 and k in clause and not any(k != o and k in o and o in clause for o in by_alias):
-                        _adopt(units, label, parent)
-
-
-def _adopt(units: dict[str, Unit], child: str | None, parent: str | None) -> None:
-    """`parent` becomes `child`'s parent when it has none yet and that makes no loop."""
-    if child and parent and child != parent and not units[child].parent and not _is_ancestor(units, child, parent):
-        units[child].parent = parent
-
-
-def _is_ancestor(units: dict[str, Unit], label: str, other: str) -> bool:
-    seen = set()
-    while other and other not in seen:
-        if other == label:
-            return True
-        seen.add(other)
-        other = units[other].parent if other in units else None
-    return False
+                        forms.adopt(units, label, parent)
 
 
 def _acronyms(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None:

@@ -147,7 +147,14 @@ class Taxonomy:
         """
         found = []
         if self._pattern:
-            found = [(self._by_key[m.group(0)], m.start()) for m in self._pattern.finditer(fold(text))]
+            folded = fold(text)
+            hits = [(self._by_key[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(folded)]
+            # 「社會課（社會救助股）」 names the 股 of that 課: the unit in the parenthesis, not both
+            inside = {
+                i for i, (outer, _, end) in enumerate(hits[:-1])
+                if re.fullmatch(r"\s*[（(]\s*", folded[end : hits[i + 1][1]]) and outer in self.ancestors(hits[i + 1][0])
+            }  # fmt: skip
+            found = [(label, start) for i, (label, start, _) in enumerate(hits) if i not in inside]
         if self._cased_pattern:
             found += [(self._cased[m.group(0)], m.start()) for m in self._cased_pattern.finditer(_cased(text))]
             if loose:  # and an acronym only as written: "IT", never the pronoun "it"

@@ -202,3 +202,22 @@ def test_an_faq_s_answers_are_owned_by_the_unit_each_one_names(tmp_path):
     # a new question: the unit of the answer before it no longer carries over
     assert owners["Permits are sent out in September."] != "Safety Office"
     assert owners["Laptop accounts are disabled on the leaving date, triggered by the People Team leaver form."] != "People Team"
+
+
+def test_an_faq_answer_is_embedded_and_indexed_with_its_question():
+    """「A：請向社會課申請。」 says nothing of what was asked: its question goes into what is embedded and indexed
+    (not into what is quoted), up to the next question or heading."""
+    from assistant.verdict.taxonomy import Taxonomy
+
+    tax = Taxonomy.from_dict({"社會課": {}, "工務股": {}}, derived=True)
+    text = (
+        "# 常見問答\n\nQ1：想申請低收入戶要去哪裡？\n\nA：請向社會課申請。\n\n本所受理後辦理訪視。\n\n"
+        "Q2：家門口的路燈不亮，要找誰？\n\nA：請撥打工務股。\n\n# 服務時間\n\n週一至週五上班。\n"
+    )
+    by_text = {c.text: c for c in chunk("faq.md", text, tax)}
+    answer = by_text["A：請向社會課申請。"]
+    assert answer.owner == "社會課" and "低收入戶" in index_text(answer) and "低收入戶" not in answer.text
+    assert "低收入戶" in index_text(by_text["本所受理後辦理訪視。"])  # the answer's next line too
+    assert "路燈" in index_text(by_text["A：請撥打工務股。"]) and "低收入戶" not in index_text(by_text["A：請撥打工務股。"])
+    assert "路燈" not in index_text(by_text["週一至週五上班。"])  # a heading ends the answer
+    assert by_text["Q1：想申請低收入戶要去哪裡？"].context == ""

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from ingest import chunker, files, units
+from ingest.names import aliases_in
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT / "eval" / "corpora"
@@ -24,11 +25,14 @@ def _owners(sources, name: str, taxonomy) -> dict[str, str | None]:
 # More shapes, written for the tests by helpers who never saw the code: a county bureau's regulation (内设机构
 # as numbered items), a company wiki page of bold labelled teams with bullet lists (no heading per team), a
 # company whose only documents are Word policies (units only in their 职责 articles), a logistics firm's RACI
-# workbook with a Teams sheet and a Word security policy, a university intranet's HTML FAQ and services page.
+# workbook with a Teams sheet and a Word security policy, a university intranet's HTML FAQ and services page;
+# round 16: a health-tech wiki exported as HTML (directory, charters, who-to-ask page of channels), a
+# manufacturer's 权责矩阵 workbook with a PDF of 部门职责 and a Word notice that renames two departments, a
+# district office's 業務職掌 page with 股 under 課 written as 「社會課救助股」 and a citizen-service handbook.
 SHAPES = ROOT / "tests" / "data" / "corpora"
 SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harbor-raci", "larkspur-intranet",
                "dingsheng-regulations", "qinghe-posts", "fernhill-handbook", "kestrel-deck", "huayu-handbook",
-               "mingde-university"]
+               "mingde-university", "ostrava-wiki", "jiangchuan-matrix", "qingxi-district"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
@@ -387,8 +391,8 @@ def test_parents_of_the_new_shapes_match_their_answer_keys(folder):
         if u["name"] in tax.departments:  # a top-level unit's parent in the key is the organisation itself
             assert tax.departments[u["name"]].parent == (u["parent"] if u["parent"] in names else None), u["name"]
     # nothing else: no 「承办部门」, no "RACI" sheet, no "Services A–Z", no 核定 column; governing bodies the
-    # keys leave out (董事會, the Executive Leadership Team) are the only others
-    assert set(tax.departments) - names <= {"董事會", "Executive Leadership Team"}
+    # keys leave out (董事會, the Executive Leadership Team, the board's 审计委员会) are the only others
+    assert set(tax.departments) - names <= {"董事會", "Executive Leadership Team", "董事会审计委员会"}
 
 
 def test_a_directory_table_names_its_rows_units_with_their_parents(tmp_path):
@@ -500,3 +504,25 @@ def test_the_units_an_organisation_sets_up_and_a_list_page_s_file_name(tmp_path)
     tax = units.discover(_sources(tmp_path))
     assert set(tax.departments) == {"研发中心", "营销中心", "人力资源部", "财务部", "产品部", "测试部"}
     assert tax.departments["测试部"].parent == "研发中心" and tax.departments["研发中心"].parent is None
+
+
+def test_numbered_lines_lettered_headings_and_pages_that_are_no_unit(tmp_path):
+    """「4.4.5 审计监察部」 alone on its line heads its duties; "A. Trust & Compliance" is numbered like "1.";
+    an escalations page is no unit; "(QA/RA)" is one short form."""
+    (tmp_path / "职责.md").write_text(
+        "# 部门职责\n\n4.4.4 采购部\n\n主要职责：\n\n1. 负责采购计划。\n\n4.4.5 审计监察部\n\n主要职责：\n\n1. 负责内部审计。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "escalations-and-on-call.md").write_text(
+        "# Escalations & on-call\n\n| Situation | Go to |\n|---|---|\n| Prod down | #sre-oncall |\n", encoding="utf-8"
+    )
+    (tmp_path / "charters.md").write_text(
+        "# Business charters\n\n## A. Trust & Compliance\n\n### Information Security Team\n\nOwns access reviews.\n\n"
+        "### Legal Team\n\nOwns contracts.\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert {"采购部", "审计监察部", "Trust & Compliance"} <= set(tax.departments)
+    assert not any(lab.startswith(("A.", "escalations")) for lab in tax.departments)
+    assert tax.departments["Information Security Team"].parent == "Trust & Compliance"
+    assert aliases_in("QA/RA") == ["QA/RA"] and aliases_in("HR/People") == ["HR", "People"]

@@ -90,3 +90,14 @@ def test_the_english_name_an_answer_shows_is_a_name_a_question_may_use(tmp_path)
     assert tax.mentions("Does New media run the WeChat account?") == [("新媒體部", 5)]
     # an English name that is another department's alias stays that department's
     assert tax.canonical("Growth") == "市場部"
+
+
+def test_a_unit_in_parentheses_after_its_parent_is_the_one_named():
+    """「社會課（社會救助股）」 names the 股 of that 課, not both; two units side by side stay two."""
+    from assistant.verdict.taxonomy import Taxonomy
+
+    tax = Taxonomy.from_dict({"社會課": {}, "社會救助股": {"parent": "社會課"}, "民政課": {}}, derived=True)
+    assert [label for label, _ in tax.mentions("請向區公所社會課（社會救助股）申請。")] == ["社會救助股"]
+    assert [label for label, _ in tax.mentions("社會課(社會救助股)")] == ["社會救助股"]
+    assert [label for label, _ in tax.mentions("由民政課（社會救助股協辦）")] == ["民政課", "社會救助股"]
+    assert [label for label, _ in tax.mentions("社會課與社會救助股")] == ["社會課", "社會救助股"]

@@ -1,0 +1,183 @@
+"""One unit written several ways, merged into one: 「社會課救助股」 is 社會課's 救助股, 「經建課」 is 「經濟建設課」
+shortened, 「請先洽會計室」 is 會計室 with the words before it, 品質部 is what 質量管理部 was called before, and
+"QA/RA" is "Quality & Regulatory Affairs". Left apart, each form would be a unit of its own: its passages
+and answers split from the unit's, and the compound's parent never set.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.verdict.taxonomy import name_key as key
+
+from .names import _suffixes, is_cjk_unit, words_re
+
+# Words that end a run before a unit's name when a sentence was read as part of it: 「請先洽」, 「原由」,
+# 「的品質部更名為」 (not 与/和/及: 「招聘与配置组」 is a name; not 经/交/为: 经营管理部, 交通科, 为民服务中心)
+LEAD_IN = re.compile(r"[洽请請找向由的给給到]")
+PURE_CJK = re.compile(r"[\u3400-\u9fff]+")
+
+
+def merge(units: dict, by_alias: dict[str, str]) -> None:
+    """Fold compounds, lead-ins and short forms into the unit they name (in place, parents kept)."""
+    for label in sorted((lab for lab in units if PURE_CJK.fullmatch(lab)), key=len, reverse=True):
+        if label in units:
+            _compound(units, by_alias, label)
+    for label in sorted((lab for lab in units if PURE_CJK.fullmatch(lab)), key=len):
+        if label in units and units[label].how not in ("title", "heading") and not _children(units, label):
+            full = _expanded(units, label)
+            if full:
+                _fold(units, by_alias, label, full)
+
+
+def renamed(units: dict, by_alias: dict[str, str], sources) -> None:
+    """「品質部更名為質量管理部」, "the Interfaces team was renamed Integrations": the old name is the new unit's
+    alias, and what the documents still say under it is the new unit's (lexicon.yaml `rename_markers`;
+    `renamed_from_markers` name the old one after: "Integrations (formerly the Interfaces team)")."""
+    from .prose import mention_at
+
+    for markers, old_first in (("rename_markers", True), ("renamed_from_markers", False)):
+        pattern = words_re(markers)
+        for src in sources:
+            for line in src.text.split("\n"):
+                for m in pattern.finditer(line):
+                    before = mention_at(line[: m.start()], by_alias, end=True)
+                    after = mention_at(line[m.end() :], by_alias, end=False)
+                    old, new = (before, after) if old_first else (after, before)
+                    if (
+                        old
+                        and new
+                        and old != new
+                        and old in units
+                        and new in units
+                        and not _children(units, old)
+                    ):
+                        _fold(units, by_alias, old, new)
+
+
+def _compound(units: dict, by_alias: dict[str, str], label: str) -> None:
+    """「民政課自治股」 -> 自治股 under 民政課; 「經濟建設課工務股」 -> 工務股 under 經濟建設課, a unit the
+    documents write only this way; 「請先洽會計室」 -> 會計室."""
+    k = key(label)
+    if len(k) != len(label):
+        return
+    tails = [
+        (t, lab) for t, lab in by_alias.items() if lab != label and 2 <= len(t) < len(k) and k.endswith(t)
+    ]
+    if not tails:
+        return
+    tail_key, tail = max(tails, key=lambda tl: len(tl[0]))
+    head = label[: len(label) - len(tail_key)]
+    owner = by_alias.get(key(head))
+    if owner and owner != tail:
+        _fold(units, by_alias, label, tail)
+        adopt(units, tail, owner)
+    elif LEAD_IN.search(head) and not is_cjk_unit(head):
+        _fold(units, by_alias, label, tail)
+    elif len(head) >= 3 and is_cjk_unit(head):
+        unit = units[label]
+        units[head] = type(unit)(head, unit.parent, [], unit.source, unit.how)
+        by_alias[key(head)] = head
+        _fold(units, by_alias, label, tail)
+        adopt(units, tail, head)
+
+
+def _expanded(units: dict, short: str) -> str | None:
+    """The one longer unit `short` abbreviates: the same unit word at the end and its other characters in
+    order, from the first (經建課 < 經濟建設課, 人资部 < 人力资源部), or its whole end (救助股 < 社會救助股)."""
+    suffix = next((s for s in _suffixes() if short.endswith(s) and len(short) > len(s)), None)
+    if suffix is None:
+        return None
+    stem = key(short[: -len(suffix)])
+    found = []
+    for label in units:
+        if (
+            label == short
+            or not PURE_CJK.fullmatch(label)
+            or len(label) <= len(short)
+            or not label.endswith(suffix)
+        ):
+            continue
+        other = key(label[: -len(suffix)])
+        head = key(label[: len(label) - len(short)])
+        whole_end = len(stem) >= 2 and other.endswith(stem) and not any(head == key(x) for x in units)
+        if whole_end or (other[0] == stem[0] and _in_order(stem, other)):
+            found.append(label)
+    return found[0] if len(found) == 1 else None
+
+
+def _in_order(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _children(units: dict, label: str) -> bool:
+    return any(u.parent == label for u in units.values())
+
+
+def adopt(units: dict, child: str | None, parent: str | None) -> None:
+    """`parent` becomes `child`'s parent when it has none yet and that makes no loop."""
+    if not child or not parent or child == parent or units[child].parent:
+        return
+    seen, up = set(), parent
+    while up and up not in seen:
+        if up == child:
+            return
+        seen.add(up)
+        up = units[up].parent if up in units else None
+    units[child].parent = parent
+
+
+def _fold(units: dict, by_alias: dict[str, str], form: str, into: str) -> None:
+    """`form`'s names become `into`'s aliases; its parent and children follow."""
+    gone, unit = units.pop(form), units[into]
+    for name in (gone.label, *gone.aliases):
+        if key(name) != key(unit.label) and name not in unit.aliases:
+            unit.aliases.append(name)
+    for k, lab in list(by_alias.items()):
+        if lab == form:
+            by_alias[k] = into
+    if unit.parent == form:
+        unit.parent = gone.parent if gone.parent != into else None
+    if gone.parent and not unit.parent and gone.parent != into:
+        unit.parent = gone.parent
+    for other in units.values():
+        if other.parent == form:
+            other.parent = into if other.label != into else None
+
+
+def short_for(short: str, name: str) -> bool:
+    """ "QA/RA" is short for "Quality & Regulatory Affairs": capitals only, each a word's first letter, the
+    first one the name's ("Payroll (HR)" is Payroll in HR, not HR)."""
+    initials = [
+        w[0].upper() for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"and", "of", "the", "for"}
+    ]
+    letters = re.sub(r"[/&.\s-]", "", short)
+    return (
+        bool(initials)
+        and letters.isupper()
+        and letters.isalpha()
+        and letters[0] == initials[0]
+        and set(letters) <= set(initials)
+    )
+
+
+def spelled_out(units: dict, by_alias: dict[str, str]) -> None:
+    """A unit found first by its short form ("QA/RA" in a directory table) is labelled by its full name when
+    the documents write that too (its heading "Quality & Regulatory Affairs (QA/RA)")."""
+    for label in list(units):
+        full = next(
+            (a for a in units[label].aliases if short_for(label, a) and not short_for(a, label)), None
+        )
+        if full is None:
+            continue
+        unit = units.pop(label)
+        unit.aliases = [a for a in unit.aliases if a != full] + [label]
+        unit.label = full
+        units[full] = unit
+        for k, lab in list(by_alias.items()):
+            if lab == label:
+                by_alias[k] = full
+        for other in units.values():
+            if other.parent == label:
+                other.parent = full

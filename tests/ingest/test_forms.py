@@ -1,0 +1,64 @@
+"""One unit written several ways is one unit (ingest/forms.py), read through discovery as a corpus would be."""
+
+from ingest import files, units
+
+
+def _discover(folder):
+    return units.discover([files.read(p, folder) for p in files.find(folder)])
+
+
+def test_a_unit_written_after_its_parent_is_the_child_under_that_parent(tmp_path):
+    """「民政課自治股」 is 民政課's 自治股; 「建設課工程股」 names 建設課 only that way; 「請洽會計室」 is 會計室."""
+    (tmp_path / "職掌.md").write_text(
+        "# 業務職掌\n\n一、民政課：\n1. 里鄰行政。\n\n二、自治股：\n1. 里長聯繫。\n\n三、會計室：\n1. 歲計會計。\n\n"
+        "四、工程股：\n1. 道路維護。\n\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "為民服務.md").write_text(
+        "# 為民服務手冊\n\n| 申請項目 | 承辦單位 | 分機 |\n|---|---|---|\n| 路燈故障 | 建設課工程股 | 301 |\n"
+        "| 社區活動中心借用 | 民政課自治股 | 201 |\n| 經費核銷 | 請洽會計室 | 501 |\n| 里長證明 | 民政課 | 200 |\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert tax.departments["自治股"].parent == "民政課"
+    assert tax.canonical("民政課自治股") == "自治股"
+    assert tax.departments["工程股"].parent == "建設課"
+    assert tax.canonical("建設課工程股") == "工程股"
+    assert tax.canonical("請洽會計室") == "會計室"
+    assert not any(lab.endswith("股") and len(lab) > 4 for lab in tax.departments)
+
+
+def test_a_short_form_and_an_old_name_are_aliases_of_the_unit(tmp_path):
+    (tmp_path / "职责.md").write_text(
+        "# 部门职责\n\n## 人力资源部\n\n1. 负责招聘。\n\n## 质量管理部\n\n1. 负责质量体系。\n\n## 安全环保部\n\n1. 负责安全检查。\n\n"
+        "# 分工补充\n\n人资部：负责工资表编制。\n安环部：负责组织安全培训。\n品质部：负责来料检验。\n\n"
+        "原品质部更名为质量管理部，职责不变。\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert tax.canonical("人资部") == "人力资源部"
+    assert tax.canonical("安环部") == "安全环保部"
+    assert tax.canonical("品质部") == "质量管理部"
+    assert {"人资部", "安环部", "品质部"}.isdisjoint(tax.departments)
+
+
+def test_a_unit_found_by_its_short_form_is_labelled_by_its_full_name(tmp_path):
+    """A directory writes "QA/RA"; the charters' heading "Quality & Regulatory Affairs (QA/RA)" spells it out.
+    "Payroll (HR)" is not HR's long name."""
+    (tmp_path / "directory.md").write_text(
+        "# Team directory\n\n| Team | Part of | Lead |\n|---|---|---|\n| QA/RA | Compliance | Ana |\n"
+        "| Security Team | Compliance | Bo |\n| Legal Team | Compliance | Cy |\n| HR | Compliance | Di |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "charters.md").write_text(
+        "# Compliance team charters\n\n## Compliance\n\n### Security Team\n\nOwns access reviews.\n\n"
+        "### Quality & Regulatory Affairs (QA/RA)\n\nOwns the quality system.\n\n### Legal Team\n\nOwns contracts.\n\n"
+        "## Operations\n\n### Support Team\n\nAnswers customers.\n\n### Billing Team\n\nSends invoices.\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert "Quality & Regulatory Affairs" in tax.departments and "QA/RA" not in tax.departments
+    assert tax.canonical("QA/RA") == "Quality & Regulatory Affairs"
+    assert tax.departments["Quality & Regulatory Affairs"].parent == "Compliance"
+    assert "Compliance team charters" not in tax.departments  # a page of charters lists units, it is none
+    assert tax.canonical("HR") == "HR"
