@@ -23,9 +23,9 @@ def merge(units: dict, by_alias: dict[str, str]) -> None:
     for label in sorted((lab for lab in units if PURE_CJK.fullmatch(lab)), key=len, reverse=True):
         if label in units:
             _compound(units, by_alias, label)
-    for label in sorted((lab for lab in units if PURE_CJK.fullmatch(lab)), key=len):
+    for label in sorted(units, key=len):
         if label in units and units[label].how not in ("title", "heading") and not _children(units, label):
-            full = _expanded(units, label)
+            full = _expanded(units, label) if PURE_CJK.fullmatch(label) else _expanded_en(units, label)
             if full:
                 _fold(units, by_alias, label, full)
 
@@ -53,6 +53,44 @@ def renamed(units: dict, by_alias: dict[str, str], sources) -> None:
                         and not _children(units, old)
                     ):
                         _fold(units, by_alias, old, new)
+
+
+def _expanded_en(units: dict, short: str) -> str | None:
+    """The one longer unit an English "X Team" is short for: its words but "Team" all in it ("Income Team" <
+    "Income Management", within whose section it may be written), or the end of its name ("Contact Centre" <
+    "Customer Contact Centre"; but "Estates Helpdesk" is a part of "Estates & Facilities", not its name)."""
+    words = short.split()
+    if len(words) < 2 or not re.fullmatch(rf"(?:{words_re('unit_words_en').pattern})", words[-1], re.I):
+        return None
+    own = {w.lower() for w in words[:-1]}
+    team = words[-1].lower() in ("team", "teams")
+    found = []
+    for label in units:
+        if (
+            label == short
+            or PURE_CJK.fullmatch(label)
+            or key(label) == key(short)
+            or (not team and _under(units, short, label))
+        ):
+            continue
+        if (
+            team
+            and len(label.split()) >= len(words)
+            and own <= {w.lower() for w in re.findall(r"[\w&'-]+", label)}
+        ) or (not team and label.lower().endswith(" " + short.lower())):
+            found.append(label)
+    return found[0] if len(found) == 1 else None
+
+
+def _under(units: dict, label: str, other: str) -> bool:
+    """`other` is `label`'s parent or an ancestor of it."""
+    up, seen = units[label].parent, set()
+    while up and up not in seen:
+        if up == other:
+            return True
+        seen.add(up)
+        up = units[up].parent if up in units else None
+    return False
 
 
 def _compound(units: dict, by_alias: dict[str, str], label: str) -> None:

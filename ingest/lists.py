@@ -18,7 +18,7 @@ from .names import DETERMINERS_ZH, NUMBERING, has_unit_word, is_cjk_unit, lexico
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     zh, en = words_re("duty_verbs_zh").pattern, words_re("duty_verbs_en").pattern
     numbered_zh = re.compile(rf"\s*[。：:，,．.、]?\s*(?:{zh})")
-    labelled_zh = re.compile(rf"\s*[：:]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」
+    labelled_zh = re.compile(rf"\s*[：:。]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」, 「信用监督管理科。拟订……」
     # "Finance: handles …", "Data Engineering — maintains …", "Legal - the team responsible for …"
     labelled_en = re.compile(
         rf"^([A-Z][\w&'/.-]*(?:[ \t]+[\w&'/.-]+){{0,4}}?)[ \t]*(?::|[ \t]—|[ \t]–|[ \t]-{{1,2}})[ \t]*"
@@ -64,13 +64,15 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
             continue
         numbered = NUMBERING.match(line)
         rest = line[numbered.end() :] if numbered else re.sub(r"^[\s*•·+-]+", "", line)
-        run = re.match(r"[\u4e00-\u9fff]{2,16}", rest)
+        run = re.match(r"[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,23}", rest)  # 「12315投诉举报中心」 keeps its number
         if run:
             # the shortest unit name the duties follow: 「食品生产安全监督管理科。分析……」, not 「…监督」+「管理」
             for end in range(2, len(run.group(0)) + 1):
                 name = rest[:end]
                 # 「一、會計課：」 or 「4.4.5 审计监察部」 alone on its line: its duties are the items under it
                 heads = bool(numbered) and re.fullmatch(r"\s*[：:]?\s*", rest[end:])
+                # 「（一）临江市…综合行政执法支队。为市局所属……」: a numbered item whose long name ends its sentence
+                heads = heads or (bool(numbered) and end >= 8 and re.match(r"(?:[（(][^）)]{1,30}[）)])?[。．]", rest[end:]))
                 if is_cjk_unit(name) and name[0] not in DETERMINERS_ZH and (
                         heads or (numbered_zh if numbered else labelled_zh).match(rest, end)):
                     found.append((name, None))

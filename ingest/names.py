@@ -49,7 +49,8 @@ def plain(text: str) -> str:
 def is_cjk_unit(name: str) -> bool:
     """「检验科」, 「总经理办公室」: a unit word after a name. Not 「承办部门」 or 「用人部门」 (whichever department
     handles or asks: a role in a policy, lexicon.yaml `role_unit_stems_zh`) nor a bare unit word."""
-    if not CJK.search(name) or len(name) > 16:
+    # up to 24: 「临江市市场监督管理综合行政执法支队」 is a unit's full name
+    if not CJK.search(name) or len(name) > 24:
         return False
     # the longest unit word with a name before it: 「办公室」 is 办公 + 室 (a unit's name), 「部门」 alone is none
     suffix = next((s for s in _suffixes() if name.endswith(s) and len(name) > len(s)), None)
@@ -60,7 +61,12 @@ def is_cjk_unit(name: str) -> bool:
     if pair and any(pair.group(1).endswith(s) for s in _suffixes()):
         return False  # 「财务部与采购部」, 「選課與上課」: two things, not one unit's name
     # 「业务部」 is a unit, 「业务部门」 "the department concerned"
-    return suffix not in ("部门", "部門") or not any(stem.endswith(w) for w in lexicon()["role_unit_stems_zh"])
+    # … and 「相关业务科室」 the sections concerned
+    if suffix == "室" and stem.endswith(("科", "处", "處")):
+        stem, suffix = stem[:-1], "科室"
+    if suffix not in ("部门", "部門", "科室"):
+        return True
+    return not any(stem.endswith(w) for w in lexicon()["role_unit_stems_zh"])
 
 
 @cache
@@ -153,9 +159,11 @@ def read_name(title: str) -> tuple[str, list[str]] | None:
         for t in tails:
             if text.lower().endswith(t.lower()) and len(text) > len(t) + 1:
                 text, changed = text[: -len(t)].rstrip(" -–—:："), True
-    if not text or len(text) > 40 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
+    if not text or len(text) > 50 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
         return None
-    if words_re("not_unit_titles").search(text) or only_generic(text) or VERB.search(text):
+    # "Customer Contact Centre" is a unit for all its "contact": a Title Cased name that ends in a unit word
+    unit_name = name_like(text) and bool(re.search(rf"(?:{words_re('unit_words_en').pattern})$", text, re.I))
+    if (words_re("not_unit_titles").search(text) and not unit_name) or only_generic(text) or VERB.search(text):
         return None
     # "Team 1-1s" is a meeting: past its unit words a name has a word of letters
     if not CJK.search(text) and not re.search(r"(?<![0-9])[A-Za-z]", words_re("unit_words_en").sub(" ", text)):
@@ -241,7 +249,7 @@ def first_sentence(body: list[str]) -> str:
 
 
 # "Each team owns …" names no team.
-DETERMINERS_ZH = "该該本各此其这這那每"  # 「该组」「各车间」 point back at a unit or at all of them
+DETERMINERS_ZH = "该該本各此其这這那每两兩"  # 「该组」「各车间」 point back at a unit or at all of them
 DETERMINERS = {"each", "every", "all", "any", "our", "your", "this", "that", "which", "some", "other", "one",
                "another", "no", "small", "product", "engineering", "a", "an", "my", "their", "his", "her", "its"}
 SMALL_WORDS = {"and", "of", "the", "for", "&", "to", "in", "on"}

@@ -50,7 +50,9 @@ OWNER_HEADER = re.compile(
     r"first contact|first point of contact|point of contact|primary contact|who to contact|handled by|"
     r"unit|department|dept|who|who owns|who approves|部门|部門|单位|單位|"
     r"负责部门|負責部門|主责部门|主責部門|责任部门|責任部門|牵头部门|牽頭部門|负责单位|負責單位|归口部门|歸口部門|"
-    r"主办部门|主辦部門|承办部门|承辦部門|承办单位|承辦單位|主办单位|主辦單位|责任单位|責任單位|负责人|負責人)$",
+    r"主办部门|主辦部門|承办部门|承辦部門|承办单位|承辦單位|主办单位|主辦單位|责任单位|責任單位|负责人|負責人|"
+    r"责任科室|責任科室|责任处室|責任處室|主办科室|主辦科室|承办科室|承辦科室|牵头科室|牽頭科室|"
+    r"承办机构|承辦機構|受理机构|受理機構|实施机构|實施機構)$",
     re.I,
 )
 # A directory of units: the first column names one unit a row ("Team | Part of | Lead | What we do").

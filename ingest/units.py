@@ -306,7 +306,9 @@ def _among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
         return False  # sections with sub-sections are matched by their shape (outline.alike), not by this
     units_beside = sum(j in label_of for j in siblings)
     named = sum(1 for j in siblings if (read_name(nodes[j].heading) or ("",))[0] and name_like(read_name(nodes[j].heading)[0]))
-    return units_beside >= 3 and units_beside >= 0.6 * max(named, 1)
+    # among the teams under the units' headings a third known is enough: a division's teams are named alike
+    share = 0.6 if len(kin) == 1 else 1 / 3
+    return units_beside >= 3 and units_beside >= share * max(named, 1)
 
 
 def _group_apart(aliases: list[str], groups: set[str]) -> tuple[str | None, list[str]]:
@@ -388,9 +390,47 @@ def _english(label: str, aliases: list[str]) -> str:
     return latin[0] if latin else label
 
 
+def _organisation(found: list[Unit], sources) -> str | None:
+    """The organisation itself when the documents name it as a unit over the others (a page titled
+    「临江市市场监督管理局」 over its 科, "Fenmoor Homes" over its directorates: three or more units under it and half
+    of all the units below it; a division's heading is no page title) or head two or more files with its name (the handbook's cover and "Brightwater Dental Group – Who to
+    ask"). It is whose documents they are, not whose job a thing is: an answer that names it says nothing."""
+    parent = {u.label: u.parent for u in found}
+    by_name = {key(n): u.label for u in found for n in (u.label, *u.aliases)}
+    heads = Counter()
+    for src in sources:
+        first = next((h for lv, h, _ in sections(src.text) if lv > 0), None)
+        named = read_name(first) if first else None
+        if named and by_name.get(key(named[0])):
+            heads[by_name[key(named[0])]] += 1
+    if heads and heads.most_common(1)[0][1] >= 2:
+        return heads.most_common(1)[0][0]
+
+    def below(label: str) -> int:
+        count = 0
+        for u in found:
+            up, seen = u.parent, set()
+            while up and up not in seen and up != label:
+                seen.add(up)
+                up = parent.get(up)
+            count += up == label
+        return count
+
+    for u in found:
+        children = sum(1 for o in found if o.parent == u.label)
+        if children >= 3 and below(u.label) >= 0.5 * (len(found) - 1) and not u.parent and u.how == "title":
+            return u.label
+    return None
+
+
 def discover(sources) -> Taxonomy:
     """The taxonomy of a corpus without taxonomy.yaml, derived from its documents."""
     found = find_units(sources)
+    org = _organisation(found, sources)
+    if org:
+        found = [u for u in found if u.label != org]
+        for u in found:
+            u.parent = None if u.parent == org else u.parent
     labels = {u.label for u in found}
     # after the documents' own aliases, so a name the documents give wins where both claim it
     other_language = glosses({u.label: u.parent if u.parent in labels else None for u in found})

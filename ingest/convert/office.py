@@ -52,13 +52,27 @@ def docx(raw: bytes, name: str) -> Converted:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for el in doc.element.body.iterchildren():
+    body = [el for el in doc.element.body.iterchildren() if el.tag in (qn("w:p"), qn("w:tbl"))]
+    paras = [Paragraph(el, doc) for el in body if el.tag == qn("w:p")]
+    # Headings styled for the top levels and short all-bold paragraphs below them (a directorate as Heading 1,
+    # its teams in bold): those are headings under the styled ones, the bigger the higher. A document with no
+    # styled heading at all is left to the title-line reading of plain text (ingest/names.py), which a
+    # regulation's bold 「第二章」 would otherwise switch off.
+    styled = max((level(p) for p in paras), default=0)
+    sizes = sorted({_bold_size(p) for p in paras if _bold_size(p) is not None and not is_item(p)}, reverse=True)
+    if not styled:
+        sizes = []
+
+    for el in body:
         if el.tag == qn("w:p"):
             p = Paragraph(el, doc)
             text = p.text
             if not text.strip():
                 continue
             lv = level(p)
+            size = None if lv or is_item(p) or not sizes else _bold_size(p)
+            if size is not None:
+                lv = min(6, styled + 1 + sizes.index(size))
             if lv:
                 out.heading(lv, text)
             elif is_item(p):
@@ -77,6 +91,15 @@ def docx(raw: bytes, name: str) -> Converted:
                 rows.append(cells)
             table_or_text(out, rows)
     return out.result()
+
+
+def _bold_size(p) -> float | None:
+    """The font size (0 when not set) of a short paragraph that is all bold and reads as a title, else None."""
+    text = p.text.strip()
+    runs = [r for r in p.runs if r.text.strip()]
+    if not runs or len(text) > 80 or re.search(r"[.。:：;；,，]$", text) or not all(r.bold for r in runs):
+        return None
+    return max((r.font.size.pt for r in runs if r.font.size is not None), default=0.0)
 
 
 # ---------------------------------------------------------------- spreadsheets

@@ -340,3 +340,25 @@ def test_pdf_bold_sub_headings_at_body_size_are_headings(tmp_path):
     assert any(re.fullmatch(r"#+ Homes and Communities", x) for x in lines)
     assert any(re.fullmatch(r"#+ Property Services", x) for x in lines)
     assert not any(x.startswith("#") and "Always log" in x for x in lines)
+
+
+def test_docx_bold_paragraphs_under_styled_headings_are_headings(tmp_path):
+    """A directorate as Heading 1 and its teams as short bold paragraphs: the teams are headings one level
+    down. A document with no styled heading keeps its bold lines as text (its 「第二章」 stay plain lines)."""
+    from docx import Document
+
+    def make(path, styled):
+        doc = Document()
+        if styled:
+            doc.add_heading("Housing Services Directorate", level=1)
+        for team, remit in (("Lettings and Allocations", "Lets empty homes."), ("Income Management", "Collects rent.")):
+            doc.add_paragraph().add_run(team).bold = True
+            doc.add_paragraph(remit)
+        doc.save(path)
+        return convert(path.read_bytes(), path.name).text.split("\n")
+
+    lines = make(tmp_path / "remits.docx", styled=True)
+    assert "# Housing Services Directorate" in lines
+    assert "## Lettings and Allocations" in lines and "## Income Management" in lines and "Collects rent." in lines
+    plain = make(tmp_path / "plain.docx", styled=False)
+    assert "Lettings and Allocations" in plain and not any(ln.startswith("#") for ln in plain)

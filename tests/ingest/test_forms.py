@@ -62,3 +62,43 @@ def test_a_unit_found_by_its_short_form_is_labelled_by_its_full_name(tmp_path):
     assert tax.departments["Quality & Regulatory Affairs"].parent == "Compliance"
     assert "Compliance team charters" not in tax.departments  # a page of charters lists units, it is none
     assert tax.canonical("HR") == "HR"
+
+
+def test_an_english_team_short_form_is_the_unit_it_shortens_but_a_helpdesk_is_its_own(tmp_path):
+    """ "Income Team" within Income Management's section and "Contact Centre" are short forms; "Estates
+    Helpdesk" under Estates & Facilities is a part of it, not another name."""
+    (tmp_path / "remits.md").write_text(
+        "# Remits\n\n## Income Management\n\nThe Income Team collects rent.\n\n## Customer Contact Centre\n\n"
+        "The Customer Contact Centre answers calls.\n\n## Estates & Facilities\n\nThe Estates Helpdesk logs repairs.\n\n"
+        "## Lettings and Allocations\n\nLets homes.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "routing.md").write_text(
+        "# Routing\n\n| Enquiry | Handled by |\n|---|---|\n| Rent | Income Team |\n| Calls | Contact Centre |\n"
+        "| Repairs | Estates Helpdesk |\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert tax.canonical("Income Team") == "Income Management"
+    assert tax.canonical("Contact Centre") == "Customer Contact Centre"
+    assert (
+        "Estates Helpdesk" in tax.departments
+        and tax.departments["Estates Helpdesk"].parent == "Estates & Facilities"
+    )
+
+
+def test_the_organisation_heading_its_files_is_no_unit(tmp_path):
+    """A handbook's cover and the quick reference are both headed with the company's name: it is whose
+    documents they are, not a unit an answer could name."""
+    (tmp_path / "handbook.md").write_text(
+        "# BRIGHTWATER DENTAL GROUP\n\n## Payroll Team\n\nRuns the monthly payroll.\n\n## IT Support Team\n\n"
+        "Fixes laptops.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "who-to-ask.md").write_text(
+        "# Brightwater Dental Group – Who to ask\n\n| I need help with | Contact |\n|---|---|\n| Payslips | Payroll Team |\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert "Payroll Team" in tax.departments
+    assert not any("brightwater" in lab.lower() for lab in tax.departments)

@@ -132,3 +132,11 @@ def test_escaped_pipe_stays_inside_its_cell():
 def test_lines_that_are_not_a_table_are_left_alone():
     text = "| a quoted pipe line\nno separator | here\n"
     assert tables.find(text, tables.line_spans(text)) == {}
+
+
+def test_a_responsibility_list_names_its_section_in_the_responsible_column():
+    """A 权责清单: 「责任科室」 is the owner column; 「承办机构」 beside it names who carries the matter out."""
+    text = ("| 序号 | 事项名称 | 事项类型 | 责任科室 | 承办机构 |\n|---|---|---|---|---|\n"
+            "| 1 | 特种设备使用登记 | 行政许可 | 特种设备安全监察科 | 登记窗口 |\n")
+    table, (row,) = _rows(text)
+    assert table.kind == "owner" and row.owner == "特种设备安全监察科"

