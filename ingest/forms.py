@@ -14,7 +14,7 @@ from .names import _suffixes, is_cjk_unit, words_re
 
 # Words that end a run before a unit's name when a sentence was read as part of it: 「請先洽」, 「原由」,
 # 「的品質部更名為」 (not 与/和/及: 「招聘与配置组」 is a name; not 经/交/为: 经营管理部, 交通科, 为民服务中心)
-LEAD_IN = re.compile(r"[洽请請找向由的给給到]")
+LEAD_IN = re.compile(r"[洽请請找向由的给給到否或]")
 PURE_CJK = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -138,7 +138,8 @@ def _expanded(units: dict, short: str) -> str | None:
             continue
         other = key(label[: -len(suffix)])
         head = key(label[: len(label) - len(short)])
-        whole_end = len(stem) >= 2 and other.endswith(stem) and not any(head == key(x) for x in units)
+        # a short head naming no unit: 「社會」救助股, not 「超額訂單是否經」財務部
+        whole_end = len(stem) >= 2 and other.endswith(stem) and len(head) <= 4 and not any(head == key(x) for x in units)
         if whole_end or (other[0] == stem[0] and _in_order(stem, other)):
             found.append(label)
     return found[0] if len(found) == 1 else None

@@ -70,10 +70,11 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
             for end in range(2, len(run.group(0)) + 1):
                 name = rest[:end]
                 # 「一、會計課：」 or 「4.4.5 审计监察部」 alone on its line: its duties are the items under it
-                heads = bool(numbered) and re.fullmatch(r"\s*[：:]?\s*", rest[end:])
+                # … or 「１．國內業務課（內銷課）」 with its short name
+                heads = bool(numbered) and re.fullmatch(r"\s*(?:[（(][^）)]{1,20}[）)])?\s*[：:]?\s*", rest[end:])
                 # 「（一）临江市…综合行政执法支队。为市局所属……」: a numbered item whose long name ends its sentence
                 heads = heads or (bool(numbered) and end >= 8 and re.match(r"(?:[（(][^）)]{1,30}[）)])?[。．]", rest[end:]))
-                if is_cjk_unit(name) and name[0] not in DETERMINERS_ZH and (
+                if is_cjk_unit(name, longest=24 if numbered else 16) and name[0] not in DETERMINERS_ZH and (
                         heads or (numbered_zh if numbered else labelled_zh).match(rest, end)):
                     found.append((name, None))
                     break

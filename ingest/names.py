@@ -14,7 +14,7 @@ from assistant.verdict.taxonomy import name_key as key
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # "A. Trust & Compliance", "IV) Finance": a letter or Roman numeral numbers a heading as digits do
-NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)]?|[\u3220-\u3229①-⑳]|(?:[A-Z]|[IVX]{1,4})[.)](?=\s))\s*")
+NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)．]?|[\u3220-\u3229①-⑳]|(?:[A-Z]|[IVX]{1,4})[.)](?=\s))\s*")
 PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
 LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 MARKUP = re.compile(r"<[^>]+>|[*`~]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")  # "SIG-Security_facility" keeps its "_"
@@ -46,11 +46,12 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", MARKUP.sub("", text)).strip(" :：-–—|")
 
 
-def is_cjk_unit(name: str) -> bool:
+def is_cjk_unit(name: str, longest: int = 16) -> bool:
     """「检验科」, 「总经理办公室」: a unit word after a name. Not 「承办部门」 or 「用人部门」 (whichever department
     handles or asks: a role in a policy, lexicon.yaml `role_unit_stems_zh`) nor a bare unit word."""
-    # up to 24: 「临江市市场监督管理综合行政执法支队」 is a unit's full name
-    if not CJK.search(name) or len(name) > 24:
+    # a longer run is a sentence (「出貨簽收回聯或出口文件是否完整送交會計部」); a numbered item may name a unit at
+    # full length, 「（一）临江市市场监督管理综合行政执法支队。」 (`longest`, ingest/lists.py)
+    if not CJK.search(name) or len(name) > longest:
         return False
     # the longest unit word with a name before it: 「办公室」 is 办公 + 室 (a unit's name), 「部门」 alone is none
     suffix = next((s for s in _suffixes() if name.endswith(s) and len(name) > len(s)), None)
@@ -160,6 +161,9 @@ def read_name(title: str) -> tuple[str, list[str]] | None:
             if text.lower().endswith(t.lower()) and len(text) > len(t) + 1:
                 text, changed = text[: -len(t)].rstrip(" -–—:："), True
     if not text or len(text) > 50 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
+        return None
+    # "Support Groups", "Regional Teams": several units, none of them
+    if re.search(r"(?i)\b(?:teams|groups|units|departments|divisions|offices|committees|squads)$", text):
         return None
     # "Customer Contact Centre" is a unit for all its "contact": a Title Cased name that ends in a unit word
     unit_name = name_like(text) and bool(re.search(rf"(?:{words_re('unit_words_en').pattern})$", text, re.I))

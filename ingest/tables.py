@@ -47,6 +47,7 @@ RACI_CELL = re.compile(rf"^(?:[RACIS]|{_WORD})(?:\s*[/,、&+\s]?\s*(?:[RACIS]|{_
 TASK_HEADER = re.compile(r"^(task|activity|activities|deliverable|process|work|item|事项|事項|任务|任務|工作|活动|活動|流程|职责|職責)", re.I)
 OWNER_HEADER = re.compile(
     r"^(owner|owners|owning team|owner team|owner teams|team|teams|responsible|responsible team|responsible unit|"
+    r"service owner|owning function|business owner|"
     r"first contact|first point of contact|point of contact|primary contact|who to contact|handled by|"
     r"unit|department|dept|who|who owns|who approves|部门|部門|单位|單位|"
     r"负责部门|負責部門|主责部门|主責部門|责任部门|責任部門|牵头部门|牽頭部門|负责单位|負責單位|归口部门|歸口部門|"
@@ -68,6 +69,7 @@ CHILD_HEADER = re.compile(r"^(sub-teams|subteams|teams within|所屬課別|所�
                           r"下屬部門|下属部门|下轄單位|下辖单位|所屬單位|所属单位)$", re.I)
 SUPPORT_HEADER = re.compile(
     r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|escalate to|"
+    r"support group|support team|resolver group|"
     r"escalation|escalation contact|escalation point|second line|升级至|升級至|上报|上報|"
     r"配合部门|配合部門|协办部门|協辦部門|协同部门|協同部門|协助部门|協助部門|配合单位|配合單位|相关部门|相關部門)$",
     re.I,
@@ -220,7 +222,7 @@ def classify(table: Table) -> None:
         table.task = next((j for j in range(width) if j not in raci_cols and TASK_HEADER.match(table.header[j].text)),
                           next((j for j in range(width) if j not in raci_cols), 0))
         return
-    heads = [h.text for h in table.header]
+    heads = [column_name(h.text) for h in table.header]
     if width >= 2 and UNIT_HEADER.match(heads[0].strip()):
         # a directory of units: each row is the first cell's unit, quoted by what it says the unit does
         table.kind, table.owner_col = "directory", 0
@@ -233,6 +235,12 @@ def classify(table: Table) -> None:
         table.owner_col = owner
         table.support_cols = tuple(j for j, h in enumerate(heads) if SUPPORT_HEADER.match(h))
         table.task = next((j for j in range(width) if j != owner and j not in table.support_cols), 0)
+
+
+def column_name(header: str) -> str:
+    """"Service Owner (team)" is the Service Owner column, 「责任科室（牵头）」 the 责任科室 one: the parenthesis
+    qualifies the column, it does not name it."""
+    return re.sub(r"\s*[（(][^()（）]{1,20}[)）]\s*$", "", header).strip()
 
 
 def owner_names(value: str) -> list[str]:

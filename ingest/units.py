@@ -87,10 +87,12 @@ def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
                     found += [(names[0], True, parent)] if names else []
                     if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」
                         found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]
-            elif tables.OWNER_HEADER.match(head.strip()) or tables.SUPPORT_HEADER.match(head.strip()):
+            elif tables.OWNER_HEADER.match(column := tables.column_name(head)) or tables.SUPPORT_HEADER.match(column):
                 for part in (name for cell in cells for name in tables.owner_names(cell)):
-                    # a column headed "Team" / 部门 holds units ("Topic | Team": Finance, People & Culture)
-                    team = bool(re.match(r"^team\s+", part, re.I)) or bool(tables.UNIT_HEADER.match(head.strip()))
+                    # a column headed "Team" / 部门 holds units ("Topic | Team": Finance, People & Culture), so
+                    # does "Service Owner (team)"
+                    team = (bool(re.match(r"^team\s+", part, re.I)) or bool(tables.UNIT_HEADER.match(column))
+                            or (bool(tables.OWNER_HEADER.match(column)) and bool(re.search(r"\(teams?\)", head, re.I))))
                     part = re.sub(r"^(team|the)\s+", "", part, flags=re.I)
                     if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
                         found.append((part, team, None))
@@ -104,7 +106,7 @@ def find_units(sources) -> list[Unit]:
 
     def add(name: str, aliases: list[str], source: str, how: str, parent: str | None = None) -> str | None:
         k = key(name)
-        if len(k) < 2:
+        if len(k) < 2 or re.search(r"['’]s$", name):  # "The CIO's office": a possessive names no unit
             return None
         # "Quality & Regulatory Affairs (QA/RA)" names the unit a table wrote only as "QA/RA"
         label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and forms.short_for(a, name)), None)
@@ -136,6 +138,10 @@ def find_units(sources) -> list[Unit]:
         if not title and pre and len(pre[0].strip()) <= SHORT_LINE:
             title = pre[0]
         named = read_name(title) if title else None
+        if title and not (named and (is_cjk_unit(named[0]) or has_unit_word(named[0]))):
+            # "星禾Wiki : 人力资源中心 | 部门介绍": a wiki export puts the space before the page's name
+            parts = [read_name(p) for p in re.split(r"\s+[:：|｜–—-]\s+|\s*[|｜]\s*", plain(title))[1:]]
+            named = next((p for p in parts if p and (is_cjk_unit(p[0]) or has_unit_word(p[0]))), named)
         if named and CJK.search(named[0]) and not is_cjk_unit(named[0]) and not re.search(r"[A-Za-z0-9]$", named[0]):
             named = None  # 「SIG名称」, 「请问市场运营的工作包括哪些」: a Chinese title that is no unit's name
         if named and words_re("units_list_titles").search(title):
