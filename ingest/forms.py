@@ -10,7 +10,7 @@ import re
 
 from assistant.verdict.taxonomy import name_key as key
 
-from .names import _suffixes, is_cjk_unit, words_re
+from .names import _suffixes, ends_in_unit_word, is_cjk_unit, words_re
 
 # Words that end a run before a unit's name when a sentence was read as part of it: 「請先洽」, 「原由」,
 # 「的品質部更名為」 (not 与/和/及: 「招聘与配置组」 is a name; not 经/交/为: 经营管理部, 交通科, 为民服务中心)
@@ -60,7 +60,7 @@ def _expanded_en(units: dict, short: str) -> str | None:
     "Income Management", within whose section it may be written), or the end of its name ("Contact Centre" <
     "Customer Contact Centre"; but "Estates Helpdesk" is a part of "Estates & Facilities", not its name)."""
     words = short.split()
-    if len(words) < 2 or not re.fullmatch(rf"(?:{words_re('unit_words_en').pattern})", words[-1], re.I):
+    if len(words) < 2 or not ends_in_unit_word(short):
         return None
     own = {w.lower() for w in words[:-1]}
     team = words[-1].lower() in ("team", "teams")
@@ -70,7 +70,7 @@ def _expanded_en(units: dict, short: str) -> str | None:
             label == short
             or PURE_CJK.fullmatch(label)
             or key(label) == key(short)
-            or (not team and _under(units, short, label))
+            or (not team and label in lineage(units, short))
         ):
             continue
         if (
@@ -82,15 +82,14 @@ def _expanded_en(units: dict, short: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _under(units: dict, label: str, other: str) -> bool:
-    """`other` is `label`'s parent or an ancestor of it."""
-    up, seen = units[label].parent, set()
-    while up and up not in seen:
-        if up == other:
-            return True
-        seen.add(up)
+def lineage(units: dict, label: str) -> list[str]:
+    """`label`'s parent, its parent's parent, … (a loop in the parents ends it)."""
+    out: list[str] = []
+    up = units[label].parent if label in units else None
+    while up and up not in out and up != label:
+        out.append(up)
         up = units[up].parent if up in units else None
-    return False
+    return out
 
 
 def _compound(units: dict, by_alias: dict[str, str], label: str) -> None:
@@ -156,15 +155,8 @@ def _children(units: dict, label: str) -> bool:
 
 def adopt(units: dict, child: str | None, parent: str | None) -> None:
     """`parent` becomes `child`'s parent when it has none yet and that makes no loop."""
-    if not child or not parent or child == parent or units[child].parent:
-        return
-    seen, up = set(), parent
-    while up and up not in seen:
-        if up == child:
-            return
-        seen.add(up)
-        up = units[up].parent if up in units else None
-    units[child].parent = parent
+    if child and parent and child != parent and not units[child].parent and child not in lineage(units, parent):
+        units[child].parent = parent
 
 
 def _fold(units: dict, by_alias: dict[str, str], form: str, into: str) -> None:
@@ -173,16 +165,21 @@ def _fold(units: dict, by_alias: dict[str, str], form: str, into: str) -> None:
     for name in (gone.label, *gone.aliases):
         if key(name) != key(unit.label) and name not in unit.aliases:
             unit.aliases.append(name)
-    for k, lab in list(by_alias.items()):
-        if lab == form:
-            by_alias[k] = into
     if unit.parent == form:
         unit.parent = gone.parent if gone.parent != into else None
     if gone.parent and not unit.parent and gone.parent != into:
         unit.parent = gone.parent
+    _repoint(units, by_alias, form, into)
+
+
+def _repoint(units: dict, by_alias: dict[str, str], old: str, new: str) -> None:
+    """Names and children that pointed at `old` point at `new` (a unit never its own parent)."""
+    for k, lab in list(by_alias.items()):
+        if lab == old:
+            by_alias[k] = new
     for other in units.values():
-        if other.parent == form:
-            other.parent = into if other.label != into else None
+        if other.parent == old:
+            other.parent = new if other.label != new else None
 
 
 def short_for(short: str, name: str) -> bool:
@@ -214,9 +211,4 @@ def spelled_out(units: dict, by_alias: dict[str, str]) -> None:
         unit.aliases = [a for a in unit.aliases if a != full] + [label]
         unit.label = full
         units[full] = unit
-        for k, lab in list(by_alias.items()):
-            if lab == label:
-                by_alias[k] = full
-        for other in units.values():
-            if other.parent == label:
-                other.parent = full
+        _repoint(units, by_alias, label, full)

@@ -28,6 +28,11 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return numbered_zh, labelled_zh, labelled_en
 
 
+# A numbered unit's name alone on its line, its duties the items under it: 「一、會計課：」, 「4.4.5 审计监察部」,
+# 「１．國內業務課（內銷課）」 with its short name …
+ALONE = re.compile(r"\s*(?:[（(][^）)]{1,20}[）)])?\s*[：:]?\s*")
+# … or a long one that ends its sentence: 「（一）临江市…综合行政执法支队。为市局所属……」
+ENDS_SENTENCE = re.compile(r"(?:[（(][^）)]{1,30}[）)])?[。．]")
 # Words a sentence opens with that no unit's name does ("The form: …", "Each request: …").
 OPENERS = {"the", "a", "an", "this", "that", "these", "those", "our", "your", "my", "each", "every", "all", "any", "some", "no"}
 # "**Commercial** — Head of Commercial: Priya Ashdown. Owns …", "- **Retail Accounts** (reports to Commercial) — …"
@@ -69,11 +74,9 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
             # the shortest unit name the duties follow: 「食品生产安全监督管理科。分析……」, not 「…监督」+「管理」
             for end in range(2, len(run.group(0)) + 1):
                 name = rest[:end]
-                # 「一、會計課：」 or 「4.4.5 审计监察部」 alone on its line: its duties are the items under it
-                # … or 「１．國內業務課（內銷課）」 with its short name
-                heads = bool(numbered) and re.fullmatch(r"\s*(?:[（(][^）)]{1,20}[）)])?\s*[：:]?\s*", rest[end:])
-                # 「（一）临江市…综合行政执法支队。为市局所属……」: a numbered item whose long name ends its sentence
-                heads = heads or (bool(numbered) and end >= 8 and re.match(r"(?:[（(][^）)]{1,30}[）)])?[。．]", rest[end:]))
+                heads = bool(numbered) and (
+                    ALONE.fullmatch(rest[end:]) or (end >= 8 and ENDS_SENTENCE.match(rest[end:]))
+                )
                 if is_cjk_unit(name, longest=24 if numbered else 16) and name[0] not in DETERMINERS_ZH and (
                         heads or (numbered_zh if numbered else labelled_zh).match(rest, end)):
                     found.append((name, None))

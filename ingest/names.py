@@ -114,6 +114,11 @@ def has_unit_word(name: str) -> bool:
     return bool(words_re("unit_words_en").search(name))
 
 
+def ends_in_unit_word(name: str) -> bool:
+    """"Customer Contact Centre", "Income Team": the name's last word is a unit word."""
+    return any(m.end() == len(name.rstrip()) for m in words_re("unit_words_en").finditer(name))
+
+
 QUOTED = re.compile(r'["“「『]([^"”」』]{2,30})["”」』]')
 
 
@@ -163,10 +168,11 @@ def read_name(title: str) -> tuple[str, list[str]] | None:
     if not text or len(text) > 50 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
         return None
     # "Support Groups", "Regional Teams": several units, none of them
-    if re.search(r"(?i)\b(?:teams|groups|units|departments|divisions|offices|committees|squads)$", text):
+    last = text.split()[-1].lower()
+    if last.endswith("s") and last[:-1] in lexicon()["unit_words_en"]:
         return None
     # "Customer Contact Centre" is a unit for all its "contact": a Title Cased name that ends in a unit word
-    unit_name = name_like(text) and bool(re.search(rf"(?:{words_re('unit_words_en').pattern})$", text, re.I))
+    unit_name = name_like(text) and ends_in_unit_word(text)
     if (words_re("not_unit_titles").search(text) and not unit_name) or only_generic(text) or VERB.search(text):
         return None
     # "Team 1-1s" is a meeting: past its unit words a name has a word of letters

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .names import ends_in_unit_word
+
 SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 ROW = re.compile(r"^\s*\|")
 # Inline Markdown around a cell's words: **bold**, `code`, [text](url) / [text][ref], <span …>…</span>.
@@ -252,18 +254,13 @@ def owner_names(value: str) -> list[str]:
         # "Sales and Legal" is two units, "Digital and IT Team" one: "and" splits only where the words
         # before it name a unit of their own (or no unit word ends the whole)
         pieces = re.split(r"\s+and\s+", part)
-        if len(pieces) > 1 and _ends_in_unit_word(part) and not any(_ends_in_unit_word(p) for p in pieces[:-1]):
+        if len(pieces) > 1 and ends_in_unit_word(part) and not any(ends_in_unit_word(p) for p in pieces[:-1]):
             pieces = [part]
         parts += [p.strip() for p in pieces if p.strip()]
     return [p for p in parts if len(p) <= 40]
 
 
 
-
-def _ends_in_unit_word(name: str) -> bool:
-    from .names import words_re
-
-    return any(m.end() == len(name.rstrip()) for m in words_re("unit_words_en").finditer(name))
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

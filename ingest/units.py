@@ -58,6 +58,7 @@ class Unit:
     aliases: list[str] = field(default_factory=list)
     source: str = ""
     how: str = ""  # title | heading | sentence | table | list
+    pages: int = 0  # files whose title starts with its name
 
 
 def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
@@ -127,6 +128,7 @@ def find_units(sources) -> list[Unit]:
         return label
 
     pages: list[tuple[object, str | None, list]] = []
+    title_names: Counter[str] = Counter()  # the name each file's title starts with (a site's, a company's)
     subjects: list[tuple[str, str]] = []  # (page unit, a name its first sentence gives it)
     for src in sources:
         secs = list(sections(src.text))
@@ -138,6 +140,8 @@ def find_units(sources) -> list[Unit]:
         if not title and pre and len(pre[0].strip()) <= SHORT_LINE:
             title = pre[0]
         named = read_name(title) if title else None
+        if named:
+            title_names[key(named[0])] += 1
         if title and not (named and (is_cjk_unit(named[0]) or has_unit_word(named[0]))):
             # "星禾Wiki : 人力资源中心 | 部门介绍": a wiki export puts the space before the page's name
             parts = [read_name(p) for p in re.split(r"\s+[:：|｜–—-]\s+|\s*[|｜]\s*", plain(title))[1:]]
@@ -293,6 +297,9 @@ def find_units(sources) -> list[Unit]:
     forms.merge(units, by_alias)
     forms.renamed(units, by_alias, sources)
     forms.spelled_out(units, by_alias)
+    for k, n in title_names.items():
+        if by_alias.get(k) in units:
+            units[by_alias[k]].pages += n
     return list(units.values())
 
 
@@ -396,35 +403,20 @@ def _english(label: str, aliases: list[str]) -> str:
     return latin[0] if latin else label
 
 
-def _organisation(found: list[Unit], sources) -> str | None:
-    """The organisation itself when the documents name it as a unit over the others (a page titled
-    「临江市市场监督管理局」 over its 科, "Fenmoor Homes" over its directorates: three or more units under it and half
-    of all the units below it; a division's heading is no page title) or head two or more files with its name (the handbook's cover and "Brightwater Dental Group – Who to
-    ask"). It is whose documents they are, not whose job a thing is: an answer that names it says nothing."""
-    parent = {u.label: u.parent for u in found}
-    by_name = {key(n): u.label for u in found for n in (u.label, *u.aliases)}
-    heads = Counter()
-    for src in sources:
-        first = next((h for lv, h, _ in sections(src.text) if lv > 0), None)
-        named = read_name(first) if first else None
-        if named and by_name.get(key(named[0])):
-            heads[by_name[key(named[0])]] += 1
-    if heads and heads.most_common(1)[0][1] >= 2:
-        return heads.most_common(1)[0][0]
-
-    def below(label: str) -> int:
-        count = 0
-        for u in found:
-            up, seen = u.parent, set()
-            while up and up not in seen and up != label:
-                seen.add(up)
-                up = parent.get(up)
-            count += up == label
-        return count
-
+def _organisation(found: list[Unit]) -> str | None:
+    """The organisation itself when its name heads two or more files (the handbook's cover and "Brightwater
+    Dental Group – Who to ask") or titles a page that holds the others (「临江市市场监督管理局」 over its 科,
+    "Fenmoor Homes" over its directorates: three or more units under it and half of all units below it; a
+    division's heading is no page title). It is whose documents they are, not whose job a thing is: an
+    answer that names it says nothing."""
+    titled = max(found, key=lambda u: u.pages, default=None)
+    if titled and titled.pages >= 2:
+        return titled.label
+    units = {u.label: u for u in found}
     for u in found:
         children = sum(1 for o in found if o.parent == u.label)
-        if children >= 3 and below(u.label) >= 0.5 * (len(found) - 1) and not u.parent and u.how == "title":
+        below = sum(1 for o in found if u.label in forms.lineage(units, o.label))
+        if u.how == "title" and not u.parent and children >= 3 and below >= 0.5 * (len(found) - 1):
             return u.label
     return None
 
@@ -432,7 +424,7 @@ def _organisation(found: list[Unit], sources) -> str | None:
 def discover(sources) -> Taxonomy:
     """The taxonomy of a corpus without taxonomy.yaml, derived from its documents."""
     found = find_units(sources)
-    org = _organisation(found, sources)
+    org = _organisation(found)
     if org:
         found = [u for u in found if u.label != org]
         for u in found:

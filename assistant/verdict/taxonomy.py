@@ -14,6 +14,9 @@ TAXONOMY_FILE = "taxonomy.yaml"
 UNIT = re.compile(r"(部|部門|辦公室|中心|department|dept|office)$")
 
 
+# between a unit and the one in parentheses after it: 「社會課（社會救助股）」
+OPENS_PAREN = re.compile(r"\s*[（(]\s*")
+
 def name_key(name: str) -> str:
     """Matching key of a unit name: case, width, script, '&'/'and', "the"/"team"/"sig" and punctuation folded."""
     k = fold(name).replace("&", " and ")
@@ -152,7 +155,7 @@ class Taxonomy:
             # 「社會課（社會救助股）」 names the 股 of that 課: the unit in the parenthesis, not both
             inside = {
                 i for i, (outer, _, end) in enumerate(hits[:-1])
-                if re.fullmatch(r"\s*[（(]\s*", folded[end : hits[i + 1][1]]) and outer in self.ancestors(hits[i + 1][0])
+                if OPENS_PAREN.fullmatch(folded[end : hits[i + 1][1]]) and outer in self.ancestors(hits[i + 1][0])
             }  # fmt: skip
             found = [(label, start) for i, (label, start, _) in enumerate(hits) if i not in inside]
         if self._cased_pattern:

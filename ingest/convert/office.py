@@ -59,9 +59,8 @@ def docx(raw: bytes, name: str) -> Converted:
     # styled heading at all is left to the title-line reading of plain text (ingest/names.py), which a
     # regulation's bold 「第二章」 would otherwise switch off.
     styled = max((level(p) for p in paras), default=0)
-    sizes = sorted({_bold_size(p) for p in paras if _bold_size(p) is not None and not is_item(p)}, reverse=True)
-    if not styled:
-        sizes = []
+    bold = {p._p: size for p in paras if styled and not level(p) and not is_item(p) and (size := _bold_size(p)) is not None}
+    sizes = sorted(set(bold.values()), reverse=True)
 
     for el in body:
         if el.tag == qn("w:p"):
@@ -70,9 +69,8 @@ def docx(raw: bytes, name: str) -> Converted:
             if not text.strip():
                 continue
             lv = level(p)
-            size = None if lv or is_item(p) or not sizes else _bold_size(p)
-            if size is not None:
-                lv = min(6, styled + 1 + sizes.index(size))
+            if el in bold:
+                lv = min(6, styled + 1 + sizes.index(bold[el]))
             if lv:
                 out.heading(lv, text)
             elif is_item(p):
