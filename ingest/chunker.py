@@ -29,7 +29,7 @@ LABELLED = re.compile(r"^\s*\S{1,10}\s*[::]")
 DIVIDER = re.compile(r"^\s*[—\-–=*_]{1,}\s*$")
 QUESTION = re.compile(r"[?？]\s*$")
 BARE_NAME = re.compile(r"(?:the\s+)?(.{2,60}?)\s*[.。!！]?\s*", re.I)
-ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
+ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+[条條]\s*")  # 「第五条」, 「第七條 財務處掌理事項如下」
 ENUM = re.compile(r"^\s*(?:\d+\s*[.、)).]|[((]\d+[))]|第.步\s*[::]|[①-⑳])\s*")
 # Where a sentence ends inside a long line; the mark stays with the sentence before it.
 SENTENCE_END = re.compile(r"(?<=[。!?!?;;])\s*|(?<=[a-z)][.!?])\s+(?=[A-Z])")
@@ -42,6 +42,7 @@ LONG_LINE = 60  # characters; shorter lines stay whole
 CLAUSE_BREAK = re.compile(r"[；;。]|\bbut\b|\bhowever\b|但是?|不过|不過|然而")
 # A sentence that ends by naming a unit after "is"/":"/"—" gives it the work it started with.
 ENDS_WITH = re.compile(r"(?:\bis|\bare|[:：—–-])\s*(?:the\s+)?$", re.I)
+SUBJECT_LEADS = re.compile(r"由|下[设設]|另[设設]|其中|本")  # words before a unit that still make it the subject
 LEAD_WINDOW = 12  # a department named this close to the start of a sentence is its subject
 HANDOFF_OPENS = 16  # "Owned by the X team": a name this close to the start, after a hand-off phrase
 
@@ -100,7 +101,8 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
     the one it hands the work to ("goes to Payroll", 「由市场部负责」, "— Support sends those")
     outside parentheses. Only a name up front carries over to the lines that follow."""
     sentence = _plain(sentence)
-    skip = len(ENUM.match(sentence).group(0)) if ENUM.match(sentence) else 0
+    numbering = ENUM.match(sentence) or ARTICLE.match(sentence)  # 「第七條 財務處掌理事項如下」 opens with its unit
+    skip = len(numbering.group(0)) if numbering else 0
     skip += len(sentence) - len(sentence.lstrip("-*+• \t"))
     bare = BARE_NAME.fullmatch(sentence[skip:])
     named = taxonomy.resolve(bare.group(1)) if bare and mentions else None
@@ -111,7 +113,9 @@ def _owner(sentence: str, mentions: list[tuple[str, int]], taxonomy: Taxonomy) -
     # a numbered item that opens with a unit's name: 「（四）食品生产安全监督管理科。分析……」
     numbered = NUMBERING.match(sentence)
     for label, pos in mentions:
-        if pos - skip <= window or (numbered and pos == numbered.end()):
+        # 「依品保部判定結果……」: a Chinese word before a found name makes it no subject (but 「由X」, 「下設X」)
+        led = not (taxonomy.derived and re.search(r"[\u3400-\u9fff]", SUBJECT_LEADS.sub("", sentence[skip:pos])))
+        if (pos - skip <= window and led) or (numbered and pos == numbered.end()):
             return label, True
         if NAMES_OWNER.search(sentence[:pos]):
             return label, True

@@ -24,7 +24,7 @@ def merge(units: dict, by_alias: dict[str, str]) -> None:
         if label in units:
             _compound(units, by_alias, label)
     for label in sorted(units, key=len):
-        if label in units and units[label].how not in ("title", "heading") and not _children(units, label):
+        if label in units and units[label].how not in ("title", "heading"):
             full = _expanded(units, label) if PURE_CJK.fullmatch(label) else _expanded_en(units, label)
             if full:
                 _fold(units, by_alias, label, full)
@@ -55,10 +55,45 @@ def renamed(units: dict, by_alias: dict[str, str], sources) -> None:
                         _fold(units, by_alias, old, new)
 
 
+def abbreviates(short: str, name: str) -> bool:
+    """ "Sample Mgmt", "Instr. Eng.", "LabOps" shorten "Sample Management", "Instrument Engineering",
+    "Lab Operations": word for word, each short word the long one's first letter and then some of its
+    letters in order, one at least cut."""
+    short = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", short)  # "LabOps", "InfoSec"
+    cut = [w for w in re.split(r"[\s.]+", short.replace("&", " & ")) if w]
+    whole = [w for w in re.split(r"[\s.]+", name.replace("&", " & ")) if w]
+    if len(cut) != len(whole) or len(cut) < 2 or short.lower() == name.lower():
+        return False
+    pairs = list(zip((w.lower() for w in cut), (w.lower() for w in whole), strict=True))
+    return all(c[0] == w[0] and _in_order(c, w) for c, w in pairs) and any(len(c) < len(w) for c, w in pairs)
+
+
+def claimed(units: dict, by_alias: dict[str, str], clashes: list[tuple[str, str]], sources) -> None:
+    """A unit whose parenthesis gives another unit's name as its own is that unit: 「四、门诊部（门诊办）」
+    beside a table's 「门诊办」, 「医学影像科（原放射科）」, "People (formerly Human Resources)". A Chinese short
+    name that starts as the unit does needs no more; otherwise the parenthesis must say so (简称, 原, formerly;
+    "Payroll (HR)" is Payroll in HR, not HR)."""
+    leads = "|".join(p.pattern for p in (words_re("alias_leads"), words_re("renamed_from_markers"))) + "|原|舊|旧"
+    text = "\n".join(src.text for src in sources)
+    for label, name in clashes:
+        other = by_alias.get(key(name))
+        if label not in units or other not in units or other == label or other != name or _children(units, other):
+            continue
+        if other in lineage(units, label) or label in lineage(units, other):
+            continue
+        said = re.search(rf"{re.escape(label)}\s*[（(][^（()）]*?(?:{leads})[^（()）]*?{re.escape(name)}", text, re.I)
+        if said or (PURE_CJK.fullmatch(name) and PURE_CJK.fullmatch(label) and name[0] == label[0]):
+            _fold(units, by_alias, other, label)
+
+
 def _expanded_en(units: dict, short: str) -> str | None:
     """The one longer unit an English "X Team" is short for: its words but "Team" all in it ("Income Team" <
     "Income Management", within whose section it may be written), or the end of its name ("Contact Centre" <
-    "Customer Contact Centre"; but "Estates Helpdesk" is a part of "Estates & Facilities", not its name)."""
+    "Customer Contact Centre"; but "Estates Helpdesk" is a part of "Estates & Facilities", not its name);
+    or the one it abbreviates word for word ("Sample Mgmt" < "Sample Management")."""
+    spelled = [label for label in units if not PURE_CJK.fullmatch(label) and abbreviates(short, label)]
+    if len(spelled) == 1:
+        return spelled[0]
     words = short.split()
     if len(words) < 2 or not ends_in_unit_word(short):
         return None
@@ -102,6 +137,7 @@ def _compound(units: dict, by_alias: dict[str, str], label: str) -> None:
         (t, lab) for t, lab in by_alias.items() if lab != label and 2 <= len(t) < len(k) and k.endswith(t)
     ]
     if not tails:
+        _under_head(units, by_alias, label)
         return
     tail_key, tail = max(tails, key=lambda tl: len(tl[0]))
     head = label[: len(label) - len(tail_key)]
@@ -119,6 +155,22 @@ def _compound(units: dict, by_alias: dict[str, str], label: str) -> None:
         adopt(units, tail, head)
 
 
+def _under_head(units: dict, by_alias: dict[str, str], label: str) -> None:
+    """「港營處行銷科」, 「財務處資金科」: a known unit, then a name the documents write only this way, is that
+    name under the unit (the unit's name at least two characters, the rest a unit's name of three or more)."""
+    k = key(label)
+    for cut in range(len(k) - 3, 1, -1):
+        owner = by_alias.get(k[:cut])
+        tail = label[cut:]
+        if owner and owner != label and is_cjk_unit(tail) and key(tail) not in by_alias:
+            unit = units[label]
+            units[tail] = type(unit)(tail, None, [], unit.source, unit.how)
+            by_alias[key(tail)] = tail
+            _fold(units, by_alias, label, tail)
+            adopt(units, tail, owner)
+            return
+
+
 def _expanded(units: dict, short: str) -> str | None:
     """The one longer unit `short` abbreviates: the same unit word at the end and its other characters in
     order, from the first (經建課 < 經濟建設課, 人资部 < 人力资源部), or its whole end (救助股 < 社會救助股)."""
@@ -128,20 +180,34 @@ def _expanded(units: dict, short: str) -> str | None:
     stem = key(short[: -len(suffix)])
     found = []
     for label in units:
-        if (
-            label == short
-            or not PURE_CJK.fullmatch(label)
-            or len(label) <= len(short)
-            or not label.endswith(suffix)
-        ):
-            continue
-        other = key(label[: -len(suffix)])
-        head = key(label[: len(label) - len(short)])
-        # a short head naming no unit: 「社會」救助股, not 「超額訂單是否經」財務部
-        whole_end = len(stem) >= 2 and other.endswith(stem) and len(head) <= 4 and not any(head == key(x) for x in units)
-        if whole_end or (other[0] == stem[0] and _in_order(stem, other)):
-            found.append(label)
+        for form in _forms(units[label], suffix):
+            if form == short and label != short:  # 「门诊办」 is 门诊部, written 「门诊部（门诊办公室）」
+                found.append(label)
+                break
+            if (
+                label == short
+                or not PURE_CJK.fullmatch(form)
+                or len(form) <= len(short)
+                or not form.endswith(suffix)
+            ):
+                continue
+            other = key(form[: -len(suffix)])
+            head = key(form[: len(form) - len(short)])
+            # a short head naming no unit: 「社會」救助股, not 「超額訂單是否經」財務部
+            whole_end = len(stem) >= 2 and other.endswith(stem) and len(head) <= 4 and not any(head == key(x) for x in units)
+            if whole_end or (other[0] == stem[0] and _in_order(stem, other)):
+                found.append(label)
+                break
     return found[0] if len(found) == 1 else None
+
+
+def _forms(unit, suffix: str) -> list[str]:
+    """A unit's names to shorten; 「医疗保险管理办公室」 is shortened as 「…办」 (医保办), its office word cut."""
+    names = [unit.label]
+    if suffix in ("办", "辦"):
+        offices = [n for n in names + unit.aliases if PURE_CJK.fullmatch(n) and n.endswith(("办公室", "辦公室"))]
+        names += [n[:-2] for n in offices]
+    return names
 
 
 def _in_order(short: str, long: str) -> bool:

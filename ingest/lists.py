@@ -11,14 +11,25 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from .names import DETERMINERS_ZH, NUMBERING, has_unit_word, is_cjk_unit, lexicon, name_like, words_re
+from .names import (
+    DETERMINERS_ZH,
+    NUMBERING,
+    PAREN,
+    aliases_in,
+    has_unit_word,
+    is_cjk_unit,
+    lexicon,
+    name_like,
+    words_re,
+)
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     zh, en = words_re("duty_verbs_zh").pattern, words_re("duty_verbs_en").pattern
-    numbered_zh = re.compile(rf"\s*[。：:，,．.、]?\s*(?:{zh})")
-    labelled_zh = re.compile(rf"\s*[：:。]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」, 「信用监督管理科。拟订……」
+    short = r"(?:[（(][^）)]{1,20}[）)])?"  # its short name: 「1．医疗质量控制科（质控科）：负责……」
+    numbered_zh = re.compile(rf"{short}\s*[。：:，,．.、]?\s*(?:{zh})")
+    labelled_zh = re.compile(rf"{short}\s*[：:。]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」, 「信用监督管理科。拟订……」
     # "Finance: handles …", "Data Engineering — maintains …", "Legal - the team responsible for …"
     labelled_en = re.compile(
         rf"^([A-Z][\w&'/.-]*(?:[ \t]+[\w&'/.-]+){{0,4}}?)[ \t]*(?::|[ \t]—|[ \t]–|[ \t]-{{1,2}})[ \t]*"
@@ -30,7 +41,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 # A numbered unit's name alone on its line, its duties the items under it: 「一、會計課：」, 「4.4.5 审计监察部」,
 # 「１．國內業務課（內銷課）」 with its short name …
-ALONE = re.compile(r"\s*(?:[（(][^）)]{1,20}[）)])?\s*[：:]?\s*")
+ALONE = re.compile(r"\s*(?:[（(][^）)]{1,20}[）)])?\s*[：:。．；;]?\s*")
 # … or a long one that ends its sentence: 「（一）临江市…综合行政执法支队。为市局所属……」
 ENDS_SENTENCE = re.compile(r"(?:[（(][^）)]{1,30}[）)])?[。．]")
 # Words a sentence opens with that no unit's name does ("The form: …", "Each request: …").
@@ -39,36 +50,44 @@ OPENERS = {"the", "a", "an", "this", "that", "these", "those", "our", "your", "m
 BOLD_LEAD = re.compile(r"^\*\*([^*]{2,60}?)\*\*[ \t]*(\([^()]{0,80}\))?[ \t]*(?:—|–|-{1,2}|:)[ \t]*(.*)$")
 
 
-def _bold_lead(rest: str, roles: set[str]) -> tuple[str, str | None] | None:
+def _bold_lead(rest: str, roles: set[str]) -> tuple[str, str | None, list[str]] | None:
     """A bold name opening a line, set off by a dash or colon, is a unit when the line says what it does, who
-    heads it ("Planning Manager: Tom Reyes") or whose part it is ("(reports to Production)")."""
+    heads it ("Planning Manager: Tom Reyes") or whose part it is ("(reports to Production)"). Its short name
+    may be inside the bold: "**Institutional Biosafety Committee (IBC)** — …"."""
     m = BOLD_LEAD.match(rest)
     if not m:
         return None
     name, aside, after = m.group(1).strip(), m.group(2) or "", m.group(3)
+    inner = PAREN.search(name)
+    aliases = aliases_in(inner.group(1)) if inner and inner.end() == len(name) else []
+    name = name[: inner.start()].strip() if aliases else name
     words = name.split()
-    if not name_like(name) or words[-1].lower() in roles or words[0].lower() in OPENERS:
+    if not words or not name_like(name) or words[-1].lower() in roles or words[0].lower() in OPENERS:
         return None
     said = {w.lower() for w in re.findall(r"[A-Za-z]+", after)}
     parent = words_re("parent_markers").split(aside.strip("()"), maxsplit=1)
     if has_unit_word(name) or len(parent) > 1 or roles & said or words_re("duty_verbs_en").search(after):
-        return name, parent[-1].strip(" .,;") if len(parent) > 1 else None
+        return name, parent[-1].strip(" .,;") if len(parent) > 1 else None, aliases
     return None
 
 
-def listed_units(text: str) -> list[tuple[str, str | None]]:
-    """(unit name, the parent its line names or None) for list items and labelled lines that open with a
-    unit's name followed by its duties, in order."""
+def listed_units(text: str) -> list[tuple[str, str | None, list[str]]]:
+    """(unit name, the parent its line names or None, the short names in its parenthesis) for list items and
+    labelled lines that open with a unit's name followed by its duties, in order."""
     numbered_zh, labelled_zh, en = _patterns()
     roles = {str(w).lower() for w in lexicon()["role_words"]}
+    openers = words_re("duty_openers_zh")
     found = []
     for line in text.split("\n"):
+        if line.lstrip().startswith("|"):
+            continue  # a table's row: its cells are read as a table (ingest/tables.py)
         bold = _bold_lead(re.sub(r"^[\s*•·+-]+(?=\*\*)|^\s*\d{1,3}[.)]\s+(?=\*\*)", "", line), roles)
         if bold:
             found.append(bold)
             continue
         numbered = NUMBERING.match(line)
         rest = line[numbered.end() :] if numbered else re.sub(r"^[\s*•·+-]+", "", line)
+        rest = re.sub(r"^(?:下设|下設)", "", rest)  # 「下设价格管理科（原物价办）：负责……」 under the unit above
         run = re.match(r"[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,23}", rest)  # 「12315投诉举报中心」 keeps its number
         if run:
             # the shortest unit name the duties follow: 「食品生产安全监督管理科。分析……」, not 「…监督」+「管理」
@@ -77,9 +96,10 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
                 heads = bool(numbered) and (
                     ALONE.fullmatch(rest[end:]) or (end >= 8 and ENDS_SENTENCE.match(rest[end:]))
                 )
-                if is_cjk_unit(name, longest=24 if numbered else 16) and name[0] not in DETERMINERS_ZH and (
+                if is_cjk_unit(name, longest=24 if numbered else 16) and name[0] not in DETERMINERS_ZH and not openers.match(name) and (
                         heads or (numbered_zh if numbered else labelled_zh).match(rest, end)):
-                    found.append((name, None))
+                    paren = PAREN.match(rest, end)
+                    found.append((name, None, aliases_in(paren.group(1)) if paren else []))
                     break
             continue
         m = en.match(re.sub(r"[*_`]+", "", rest))
@@ -88,7 +108,7 @@ def listed_units(text: str) -> list[tuple[str, str | None]]:
             words = name.split()
             # a person's role ("Hiring manager: approves …") or a sentence's opening ("The form: …") is no unit
             if name_like(name) and words[-1].lower() not in roles and words[0].lower() not in OPENERS:
-                found.append((name, None))
+                found.append((name, None, []))
     return found
 
 

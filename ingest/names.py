@@ -14,7 +14,8 @@ from assistant.verdict.taxonomy import name_key as key
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # "A. Trust & Compliance", "IV) Finance": a letter or Roman numeral numbers a heading as digits do
-NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)．]?|[\u3220-\u3229①-⑳]|(?:[A-Z]|[IVX]{1,4})[.)](?=\s))\s*")
+NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+(?:[章节節篇]|部分)|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)．]?|[\u3220-\u3229①-⑳]|(?:[A-Z]|[IVX]{1,4})[.)](?=\s))\s*")
+CLAUSE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+[条條]\s*")  # an article number before its text
 PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
 LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 MARKUP = re.compile(r"<[^>]+>|[*`~]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")  # "SIG-Security_facility" keeps its "_"
@@ -136,10 +137,16 @@ def aliases_in(paren: str) -> list[str]:
     # "(QA/RA)" is one short form, not two ("(HR/People)" is two names)
     slash = "" if re.fullmatch(r"\s*[A-Z]{1,4}(?:/[A-Z]{1,4})+\s*", paren) else "/"
     for part in re.split(rf"\s*(?:[,，、;；{slash}]|\bor\b|\band\b|或)\s*", QUOTED.sub(",", paren)):
-        part = lead.sub("", part).strip(" \"'“”「」:：")
-        # a name, not a description: "(the go-to-market org)" is no alias, "(GTM Sales)" is
+        # what follows the lead: 「对外亦称」 leaves nothing, 「原设备科」 leaves 设备科
+        led = lead.search(part)
+        part = (part[led.end():] if led else part).strip(" \"'“”「」:：")
+        # a name, not a description: "(the go-to-market org)" is no alias, "(GTM Sales)" is; nor a CJK clause
+        # (「投诉接待室设在门诊楼一楼」, 「2022年7月更名」) that is no unit name
+        if part.startswith(("原", "舊", "旧")) and is_cjk_unit(part[1:]):  # 「原设备科」: the former name
+            part = part[1:]
         named = part[:1].isupper() or part[:1].isdigit() or bool(CJK.match(part))
-        if named and 2 <= len(part) <= 30 and not re.search(r"[.。!?？]|https?:|@", part) and fold(part) not in generic():
+        clause = bool(CJK.search(part)) and (len(part) > 6 or re.search(r"\d", part)) and not is_cjk_unit(part)
+        if named and not clause and 2 <= len(part) <= 30 and not re.search(r"[.。!?？]|https?:|@", part) and fold(part) not in generic():
             out.append(part)
     return out
 
@@ -260,6 +267,7 @@ def first_sentence(body: list[str]) -> str:
 
 # "Each team owns …" names no team.
 DETERMINERS_ZH = "该該本各此其这這那每两兩"  # 「该组」「各车间」 point back at a unit or at all of them
+DETERMINER_WORDS_ZH = ("下列", "以下", "上述", "前述", "所列")  # 「本公司設下列各處」: the ones listed after
 DETERMINERS = {"each", "every", "all", "any", "our", "your", "this", "that", "which", "some", "other", "one",
                "another", "no", "small", "product", "engineering", "a", "an", "my", "their", "his", "her", "its"}
 SMALL_WORDS = {"and", "of", "the", "for", "&", "to", "in", "on"}
@@ -288,6 +296,7 @@ def first_aliases(name: str, first: str, strict: bool = False) -> list[str]:
     `strict` (a heading's section, whose first line may be anything): only a sentence that opens with the
     name and the parenthesis right after it ("Recruiting (sometimes called TA) is …"), never amounts."""
     if strict:
+        first = CLAUSE.sub("", first)  # 「第十条 医疗质量管理科（简称“质控科”）…」
         m = re.match(rf"(?:the\s+)?{re.escape(name)}(?=\s*[（(])", first, re.I)
         found = PAREN.match(first, m.end()) if m else None
         if not found or re.search(r"[£$€¥%]|\d[,.]\d", found.group(1)):

@@ -12,6 +12,8 @@ from .names import (
     CJK,
     DETERMINERS,
     DETERMINERS_ZH,
+    PAREN,
+    aliases_in,
     has_unit_word,
     is_cjk_unit,
     name_like,
@@ -25,7 +27,7 @@ SENTENCE_UNIT_EN = re.compile(
     r"(?:team|department|group|office|committee|directorate|division)[ \t,]+"
 )
 _UNIT_END_ZH = "(?:部|科|室|组|組|处|處|中心|委员会|委員會|办公室|辦公室|车间|車間)"
-SENTENCE_UNIT_ZH = re.compile(rf"([\u4e00-\u9fffA-Za-z]{{1,12}}?{_UNIT_END_ZH})(?=负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責)")
+SENTENCE_UNIT_ZH = re.compile(rf"([\u4e00-\u9fffA-Za-z]{{1,12}}?{_UNIT_END_ZH})(?=(?:[（(][^）)]{{1,20}}[）)])?(?:负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責))")
 # 「初试由招聘与配置组组织」, 「由总经理办公室审核」: the one a step is done by
 BY_UNIT_ZH = re.compile(rf"由([\u4e00-\u9fffA-Za-z]{{2,12}}?{_UNIT_END_ZH}(?:办公室|辦公室)?)(?![门門长長])(?=[\u4e00-\u9fff])")
 
@@ -33,26 +35,33 @@ BY_UNIT_ZH = re.compile(rf"由([\u4e00-\u9fffA-Za-z]{{2,12}}?{_UNIT_END_ZH}(?:�
 # 「公司设研发中心、营销中心……」, 「本校設有教務處、學務處」: the organisation's own units, no parent among them
 ORG_SETS_UP = re.compile(r"(?:本?公司|本?集团|本?集團|本校|学校|學校|本院|本局)(?:下设|下設|设有|設有|设立|設立|设置|設置|设|設)(?!计|計|备|備|施)")
 
+# 「港務營運處設船舶調度科、行銷科」: a unit that sets up units under it (not 設計 / 設備 / 設施)
+UNIT_SETS_UP = re.compile(r"(?<=[部科室组組处處课課心会會间間股队隊])(?:设有|設有|设置|設置|设|設)(?!计|計|备|備|施|在|于|於|置[在于於])")
 
-def children_named(text: str) -> list[tuple[str | None, str]]:
-    """(text before the marker, child) for each Chinese unit name listed after 「下设」 / 「下轄」 in a sentence
+
+def children_named(text: str) -> list[tuple[str | None, str, list[str]]]:
+    """(text before the marker, child, the short names in its parenthesis) for each Chinese unit name listed after 「下设」 / 「下轄」 in a sentence
     (「管理部：下設人事課、總務課及資訊課。」 gives 人事課, 總務課, 資訊課), and (None, unit) for the units an
     organisation says it sets up (「公司设研发中心、营销中心两大业务中心，以及人力资源部……」)."""
-    out: list[tuple[str | None, str]] = []
+    out: list[tuple[str | None, str, list[str]]] = []
     for line in text.split("\n"):
         marks = [(m, line[: m.start()]) for m in words_re("child_markers").finditer(line) if CJK.search(m.group(0))]
         marks += [(m, None) for m in ORG_SETS_UP.finditer(line)]
+        marks += [(m, line[: m.start()]) for m in UNIT_SETS_UP.finditer(line) if not ORG_SETS_UP.search(line[: m.end()])]
         for m, before in marks:
             clause = re.split(r"[。；;！!？?]", line[m.end():])[0]
             if before is not None:
                 clause = clause.split("，")[0]
             for part in re.split(r"[、，,]|以及", clause):
-                part = re.sub(r"等?[一二两兩三四五六七八九十\d]+(?:个|個|大)?[\u4e00-\u9fff]{0,4}?(?:部门|部門|中心|科室|单位|單位|小组|小組|课|課)$",
+                part = re.sub(r"\s*等?[一二两兩三四五六七八九十\d]+(?:个|個|大)?[\u4e00-\u9fff]{0,4}?(?:部门|部門|中心|科室|单位|單位|小组|小組|组|組|课|課|科|处|處|车间|車間)$",
                               "", part.strip(" ：:等"))
                 # 「会计核算科和资金管理科」 is two units, 「招聘与配置组」 one
                 both = re.match(r"(.+?)(?:以及|及|和|与|與)(.+)$", part)
-                names = [both.group(1), both.group(2)] if both and is_cjk_unit(both.group(1)) else [part]
-                out += [(before, n) for n in names if is_cjk_unit(n) and n[0] not in DETERMINERS_ZH]
+                names = [both.group(1), both.group(2)] if both and is_cjk_unit(PAREN.sub("", both.group(1))) else [part]
+                for n in names:  # 「医疗质量控制科（简称“质控科”）」: its short name in the parenthesis
+                    paren, n = PAREN.search(n), PAREN.sub("", n).strip()
+                    if is_cjk_unit(n) and n[0] not in DETERMINERS_ZH:
+                        out.append((before, n, aliases_in(paren.group(1)) if paren else []))
     return out
 
 

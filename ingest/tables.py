@@ -43,19 +43,19 @@ ROLE_WORDS = {
 }
 # A column headed by a post, not a unit (a 分層負責明細表's levels: 課長, 部門主管, 總經理): its letters say
 # which level signs, not which unit does the work.
-POST_HEADER = re.compile(r"(?:[长長]|主管|[经經]理|人[员員]|主任|[总總][监監]|manager|director|head|officer|lead)$", re.I)
+POST_HEADER = re.compile(r"(?:[长長]|主管|[经經]理|人[员員]|主任|[总總][监監]|manager|director|head|officer|lead)$|^第\s*[一二三四五六七八九十\d]+\s*[层層级級]$|^(?:level|tier)\s*\d+$", re.I)  # a post, or a level of sign-off (第一層)
 _WORD = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
 RACI_CELL = re.compile(rf"^(?:[RACIS]|{_WORD})(?:\s*[/,、&+\s]?\s*(?:[RACIS]|{_WORD}))*$", re.I)
 TASK_HEADER = re.compile(r"^(task|activity|activities|deliverable|process|work|item|事项|事項|任务|任務|工作|活动|活動|流程|职责|職責)", re.I)
+# 「负责部门」, 「承辦單位」, 「办理科室」, 「受理機構」: a verb of handling before a word for a unit
+_HANDLES_ZH = "负责|負責|主责|主責|责任|責任|牵头|牽頭|归口|歸口|主办|主辦|承办|承辦|办理|辦理|受理|实施|實施|经办|經辦|对口|對口|处理|處理"
+_UNIT_ZH = "部门|部門|单位|單位|科室|处室|處室|机构|機構|部室"
 OWNER_HEADER = re.compile(
     r"^(owner|owners|owning team|owner team|owner teams|team|teams|responsible|responsible team|responsible unit|"
-    r"service owner|owning function|business owner|"
+    r"responsible department|department responsible|team responsible|lead team|lead department|owning department|"
+    r"service owner|process owner|owning function|business owner|handling team|accountable team|"
     r"first contact|first point of contact|point of contact|primary contact|who to contact|handled by|"
-    r"unit|department|dept|who|who owns|who approves|部门|部門|单位|單位|"
-    r"负责部门|負責部門|主责部门|主責部門|责任部门|責任部門|牵头部门|牽頭部門|负责单位|負責單位|归口部门|歸口部門|"
-    r"主办部门|主辦部門|承办部门|承辦部門|承办单位|承辦單位|主办单位|主辦單位|责任单位|責任單位|负责人|負責人|"
-    r"责任科室|責任科室|责任处室|責任處室|主办科室|主辦科室|承办科室|承辦科室|牵头科室|牽頭科室|"
-    r"承办机构|承辦機構|受理机构|受理機構|实施机构|實施機構)$",
+    rf"unit|department|dept|who|who owns|who approves|{_UNIT_ZH}|(?:{_HANDLES_ZH})(?:{_UNIT_ZH})|负责人|負責人)$",
     re.I,
 )
 # A directory of units: the first column names one unit a row ("Team | Part of | Lead | What we do").
@@ -236,7 +236,13 @@ def classify(table: Table) -> None:
         table.kind = "owner"
         table.owner_col = owner
         table.support_cols = tuple(j for j, h in enumerate(heads) if SUPPORT_HEADER.match(h))
-        table.task = next((j for j in range(width) if j != owner and j not in table.support_cols), 0)
+        free = [j for j in range(width) if j != owner and j not in table.support_cols]
+        # the work item's column, not the row numbers before it (「編號 | 工作項目 | … | 主辦單位」)
+        numbers = [j for j in free if all(NUMBER_CELL.fullmatch(r[j].text) for r in body if j < len(r) and r[j].text)]
+        table.task = next((j for j in free if j not in numbers), free[0] if free else 0)
+
+
+NUMBER_CELL = re.compile(r"\s*[A-Za-z]{0,3}[-\d.、]*\d[-\d.、]*\s*|\s*[壹貳參肆伍陸柒捌玖拾一二三四五六七八九十]+、.*")  # 19, 7-1, A.3, 「肆、財務」
 
 
 def column_name(header: str) -> str:

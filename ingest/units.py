@@ -22,11 +22,13 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import forms, outline, prose, tables
+from . import columns, forms, outline, prose
 from .glosses import glosses
 from .lists import listed_units, proper_units, subject_units
 from .names import (
     CJK,
+    CLAUSE,
+    DETERMINER_WORDS_ZH,
     DETERMINERS,
     DETERMINERS_ZH,
     NUMBERING,
@@ -43,6 +45,7 @@ from .names import (
     marked,
     name_before,
     name_like,
+    only_generic,
     plain,
     read_name,
     sections,
@@ -61,53 +64,17 @@ class Unit:
     pages: int = 0  # files whose title starts with its name
 
 
-def _table_units(text: str) -> list[tuple[str, bool, str | None]]:
-    """Unit names from the Markdown tables (as ingest/tables.py reads them): the cells of owner columns,
-    the headers of RACI columns and the rows of a directory of units (a first column headed Team /
-    Office / 部门名称, with its "Part of" / 上级部门 column as their parent). (name, is a unit by
-    construction, parent as written) triples."""
-    found: list[tuple[str, bool, str | None]] = []
-    for table in tables.find(text, tables.line_spans(text)).values():
-        header = [c.text for c in table.header]
-        body = [[c.text for c in cells] for _, cells in table.rows if len(cells) == len(header)]
-        up = next((j for j, h in enumerate(header) if tables.PARENT_HEADER.match(h.strip())), None)
-        down = next((j for j, h in enumerate(header) if tables.CHILD_HEADER.match(h.strip())), None)
-        for j, head in enumerate(header):
-            cells = [r[j] for r in body if r[j]]
-            if not cells:
-                continue
-            if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
-                # a RACI column is a unit by construction; not a post's level (課長, 總經理), nor a header that
-                # is itself 審核 / 核定 (a data row read as the header)
-                if table.kind == "raci" and not tables.roles(head) and not tables.POST_HEADER.search(head):
-                    found.append((head, True, None))
-            elif j == 0 and tables.UNIT_HEADER.match(head.strip()) and table.kind != "raci":
-                for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)
-                    names = [n.strip() for n in row[0].split(";") if 2 <= len(n.strip()) <= 40]
-                    parent = (row[up].split(";")[0].strip() or None) if up is not None else None
-                    found += [(names[0], True, parent)] if names else []
-                    if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」
-                        found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]
-            elif tables.OWNER_HEADER.match(column := tables.column_name(head)) or tables.SUPPORT_HEADER.match(column):
-                for part in (name for cell in cells for name in tables.owner_names(cell)):
-                    # a column headed "Team" / 部门 holds units ("Topic | Team": Finance, People & Culture), so
-                    # does "Service Owner (team)"
-                    team = (bool(re.match(r"^team\s+", part, re.I)) or bool(tables.UNIT_HEADER.match(column))
-                            or (bool(tables.OWNER_HEADER.match(column)) and bool(re.search(r"\(teams?\)", head, re.I))))
-                    part = re.sub(r"^(team|the)\s+", "", part, flags=re.I)
-                    if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
-                        found.append((part, team, None))
-    return found
-
-
 def find_units(sources) -> list[Unit]:
     """Every unit the documents name, in the order found (titles of all pages first)."""
     units: dict[str, Unit] = {}
     by_alias: dict[str, str] = {}
+    clashes: list[tuple[str, str]] = []  # (unit, another unit's name given as its alias)
 
     def add(name: str, aliases: list[str], source: str, how: str, parent: str | None = None) -> str | None:
         k = key(name)
         if len(k) < 2 or re.search(r"['’]s$", name):  # "The CIO's office": a possessive names no unit
+            return None
+        if name.startswith(DETERMINER_WORDS_ZH):
             return None
         # "Quality & Regulatory Affairs (QA/RA)" names the unit a table wrote only as "QA/RA"
         label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and forms.short_for(a, name)), None)
@@ -123,6 +90,8 @@ def find_units(sources) -> list[Unit]:
             if len(ak) >= 2 and ak not in by_alias:
                 by_alias[ak] = label
                 unit.aliases.append(a)
+            elif by_alias.get(ak) not in (None, label):
+                clashes.append((label, a))
         if parent and not unit.parent and parent != label:
             unit.parent = parent
         return label
@@ -186,8 +155,8 @@ def find_units(sources) -> list[Unit]:
         label_of: dict[int, str] = {}
         groups = _shared_parentheses(nodes)
         for i, node in enumerate(nodes):
-            if i == 0 and page and node.heading == title:
-                continue  # the page's title: its unit is the page's
+            if i == 0 and node.heading == title and (page or words_re("units_list_titles").search(title)):
+                continue  # the page's title: its unit is the page's, or it lists units ("Team Directory")
             listed = _listed_heading(nodes, i)
             named = listed or read_name(node.heading)
             if not named:
@@ -200,7 +169,7 @@ def find_units(sources) -> list[Unit]:
             elif CJK.search(name):
                 ok = is_cjk_unit(name) or is_post(node.heading)  # 「检验科」 「出纳岗位职责」 yes; 「DB SIG 工作目标和范围」 no
             else:
-                ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first))
+                ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first) or _charter(node.body))
             if ok:
                 # "4.1 Information Security (Technology)", "4.2 IT Service Desk (Technology)": the name in both
                 # parentheses is no alias of either but the group they are in
@@ -212,7 +181,7 @@ def find_units(sources) -> list[Unit]:
     children_of: list[tuple[str, str, str]] = []  # (parent as written before 下设, child, source)
     for src, page, *_ in outlines:
         text = src.text
-        for name, team, parent in _table_units(text):
+        for name, team, parent in columns.units_in(text):
             named = read_name(name)
             # An owner cell names a team ("Team CDP", "Security Committee") or a known unit; a person's
             # name ("Kendal", "@someone") in an owner column is not a unit.
@@ -232,11 +201,11 @@ def find_units(sources) -> list[Unit]:
                 add(name, [], src.name, "sentence")
         # the duties after it say it is a unit: no title word list applies. Its parent is the one its line
         # names ("(reports to Production)"), else the page that lists it.
-        for name, parent in listed_units(text):
-            add(name, [], src.name, "list", parent=(_resolve(parent, by_alias) if parent else None) or page)
+        for name, parent, aliases in listed_units(text):
+            add(name, aliases, src.name, "list", parent=(_resolve(parent, by_alias) if parent else None) or page)
         sentence_names += [(name, src.name) for m in prose.SENTENCE_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
         by_names += [(name, src.name) for m in prose.BY_UNIT_ZH.finditer(text) if (name := name_before(m.group(1)))]
-        children_of += [(before, child, src.name) for before, child in prose.children_named(text)]
+        children_of += [(before, child, aliases, src.name) for before, child, aliases in prose.children_named(text)]
     # a step "done by" a unit names it when two steps are (one may be an outside body's: 「由县委编委批复」)
     counts = Counter(name for name, _ in by_names)
     sentence_names += [(name, source) for name, source in by_names if counts[name] >= 2]
@@ -257,14 +226,22 @@ def find_units(sources) -> list[Unit]:
             changed = False
             for i, node in enumerate(nodes):
                 named = read_name(node.heading) if i not in label_of and not (i == 0 and page and node.heading == title) else None
+                word = plain(node.heading).strip()
+                if (not named and i not in label_of and node.heading != title and only_generic(word) and name_like(word)
+                        and not has_unit_word(word) and not words_re("units_list_titles").search(word) and _over_units(nodes, i, label_of)):
+                    named = (word, [])  # "## Resources" over Finance and Revenues & Benefits: a directorate, not "## Teams"
                 if not named or not (is_cjk_unit(named[0]) if CJK.search(named[0]) else name_like(named[0])):
                     continue
-                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or _among_units(nodes, i, label_of):
+                over = _over_units(nodes, i, label_of) if node.heading != title else []  # a page of units is none
+                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or over or _among_units(nodes, i, label_of):
                     first = first_sentence(node.body)
                     group, aliases = _group_apart(named[1], groups)
                     parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
                     label_of[i] = add(named[0], aliases + first_aliases(named[0], first, strict=True), src.name, "heading",
                                       parent=parent)
+                    for j in over:  # its teams were given the page's unit as parent before it was known
+                        if label_of[i] and units[label_of[j]].parent in (None, parent) and label_of[j] != label_of[i]:
+                            units[label_of[j]].parent = label_of[i]
                     changed = True
         for i, label in label_of.items():  # a team under a section found a unit only now
             if not units[label].parent:
@@ -273,28 +250,46 @@ def find_units(sources) -> list[Unit]:
                     units[label].parent = parent
 
     # 「管理部：下設人事課、總務課及資訊課」: each is a unit of the one named before 下設, itself a unit
-    for before, child, source in children_of:
+    for before, child, aliases, source in children_of:
         if before is None:
-            add(child, [], source, "sentence")
+            add(child, aliases, source, "sentence")
             continue
         parent = prose.mention_at(before, by_alias, end=True)
         run = re.search(r"[\u4e00-\u9fff]{2,16}$", before.rstrip(" ：:"))
         if not parent and run and is_cjk_unit(name := name_before(run.group(0))) and name[0] not in DETERMINERS_ZH:
             parent = add(name, [], source, "sentence")
+        if not parent:  # 「第七条 医务处是……的职能部门，下设……」: the sentence's subject
+            parent = prose.mention_at(CLAUSE.sub("", NUMBERING.sub("", before)), by_alias, end=False)
         if parent:
-            add(child, [], source, "sentence", parent=parent)
+            add(child, aliases, source, "sentence", parent=parent)
     # "The Income Team collects …" in the Homes and Communities section, "The Deal Desk approves …" in Sales
     # Operations': a team of the section's unit
-    for _src, _page, nodes, label_of, _title, _groups in outlines:
+    for src, _page, nodes, label_of, _title, _groups in outlines:
         for i, label in label_of.items():
             body = "\n".join(nodes[i].body)
             # … and "- Warehouse Operations — goods-in, put-away …" listed on the Operations slide
             named = [m.group(1) for m in subject_units().finditer(body)] + [m.group(1) for m in LISTED_NAME.finditer(body)]
             for name in named:
                 forms.adopt(units, by_alias.get(key(name)), label)
+            # "- Sample Management (formerly …)", "- Assay Development": a list of bare names under a unit,
+            # one of them a known unit, lists its teams
+            bare = [(m.group(1).strip(), m.group(2) or "") for m in BARE_ITEM.finditer(body)]
+            if len(bare) >= 2 and all(name_like(n) for n, _ in bare) and any(key(n) in by_alias for n, _ in bare):
+                for name, paren in bare:
+                    if by_alias.get(key(name)) != label:
+                        add(name, aliases_in(paren), src.name, "list", parent=label)
+    # 「医学装备处（简称“装备处”，原设备科）负责……」, "People (formerly Human Resources)": the names a parenthesis
+    # gives a known unit right before it, when it says they are its names
+    leads = re.compile("|".join(p.pattern for p in (words_re("alias_leads"), words_re("renamed_from_markers"))) + "|^原|^舊|^旧", re.I)
+    for src in sources:
+        for line in src.text.split("\n"):
+            for m in PAREN.finditer(line):
+                if leads.search(m.group(1)) and (label := prose.mention_at(line[: m.start()], by_alias, end=True)):
+                    add(label, aliases_in(m.group(1)), src.name, "sentence")
     _parents_from_text(units, by_alias, sources)
     _acronyms(units, by_alias, sources)
     forms.merge(units, by_alias)
+    forms.claimed(units, by_alias, clashes, sources)
     forms.renamed(units, by_alias, sources)
     forms.spelled_out(units, by_alias)
     for k, n in title_names.items():
@@ -303,6 +298,7 @@ def find_units(sources) -> list[Unit]:
     return list(units.values())
 
 
+BARE_ITEM = re.compile(r"^[ \t]*[-*•+][ \t]+([A-Z][^()\n—–:*|\[\]]{1,50}?)(?:[ \t]*\(([^()\n]{1,80})\))?[ \t]*$", re.M)
 LISTED_NAME = re.compile(r"^[ \t]*[-*•+][ \t]+\**([^—–:*\n]{2,60}?)\**[ \t]*(?:—|–|-|:)[ \t]", re.M)
 
 
@@ -322,6 +318,23 @@ def _among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
     # among the teams under the units' headings a third known is enough: a division's teams are named alike
     share = 0.6 if len(kin) == 1 else 1 / 3
     return units_beside >= 3 and units_beside >= share * max(named, 1)
+
+
+# "- Owns: installation and IQ/OQ …", "**What we own:** …": a section that says what its heading's team owns
+CHARTER_LINE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?(?:owns|we own|what we own|responsible for|we are responsible for)\s*(?:\*\*)?\s*:", re.I)
+
+
+def _charter(body: list[str]) -> bool:
+    return any(CHARTER_LINE.match(line) for line in body)
+
+
+def _over_units(nodes, i: int, label_of: dict[int, str]) -> list[int]:
+    """The sub-headings of heading i that are units, when at least two and most of them are: a heading
+    over teams is their service area ("## Planning & Building Control" over "### Development Management",
+    "### Planning Policy", "### Building Control"), though it has no unit word and its text opens with its head."""
+    below = [j for j, n in enumerate(nodes) if n.parent == i]
+    units_below = [j for j in below if j in label_of]
+    return units_below if len(units_below) >= 2 and 2 * len(units_below) > len(below) else []
 
 
 def _group_apart(aliases: list[str], groups: set[str]) -> tuple[str | None, list[str]]:

@@ -221,3 +221,22 @@ def test_an_faq_answer_is_embedded_and_indexed_with_its_question():
     assert "路燈" in index_text(by_text["A：請撥打工務股。"]) and "低收入戶" not in index_text(by_text["A：請撥打工務股。"])
     assert "路燈" not in index_text(by_text["週一至週五上班。"])  # a heading ends the answer
     assert by_text["Q1：想申請低收入戶要去哪裡？"].context == ""
+
+
+def test_a_regulation_s_article_opens_with_the_unit_whose_duties_follow(tmp_path):
+    """「第七條 財務處掌理事項如下：」 hands the items under it to 財務處, not to the 處 of the article before."""
+    _, owners = _one_file(tmp_path, "組織規程.md",
+        "# 組織規程\n\n第三條 本公司設下列各處：\n一、工程處。\n二、財務處。\n\n第六條 工程處掌理事項如下：\n\n"
+        "一、碼頭工程之施工管理及驗收。\n\n工程處設施工管理科。\n\n第七條 財務處掌理事項如下：\n\n"
+        "一、年度預算之籌編。\n\n二、資金調度、融資及短期投資之規劃與管理。\n")
+    assert owners["二、資金調度、融資及短期投資之規劃與管理。"] == "財務處"
+    assert owners["一、碼頭工程之施工管理及驗收。"] == "工程處"
+
+
+def test_a_unit_named_after_a_preposition_is_not_the_item_s_subject(tmp_path):
+    """「2. 依品保部判定結果提出……」 under 客戶服務部 is 客戶服務部's; 「下設價格管理科：負責……」 is the 科's."""
+    _, owners = _one_file(tmp_path, "部門職掌.md",
+        "# 部門職掌\n\n## 品質保證部（品保部）\n\n1. 負責進料檢驗。\n\n## 客戶服務部\n\n1. 受理客訴。\n\n"
+        "2. 依品保部判定結果提出銷貨退回申請。\n\n## 財務部\n\n1. 負責預算。\n\n下設價格管理科：負責價格申報。\n")
+    assert owners["2. 依品保部判定結果提出銷貨退回申請。"] == "客戶服務部"
+    assert owners["下設價格管理科：負責價格申報。"] == "價格管理科"

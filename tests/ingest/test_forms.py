@@ -102,3 +102,87 @@ def test_the_organisation_heading_its_files_is_no_unit(tmp_path):
     tax = _discover(tmp_path)
     assert "Payroll Team" in tax.departments
     assert not any("brightwater" in lab.lower() for lab in tax.departments)
+
+
+def test_an_office_is_shortened_to_its_last_character_and_a_short_form_with_sub_units_is_still_folded(tmp_path):
+    """「医保办」 is 「医疗保险管理办公室」 and 「门诊办」 the 门诊部 written 「门诊部（门诊办公室）」; 「港營處」 is
+    港務營運處 though the 行銷科 under it is written 「港營處行銷科」."""
+    (tmp_path / "规定.md").write_text(
+        "# 科室职责\n\n## 第二章 医务处\n\n第五条 医务处负责医疗管理。\n\n## 第三章 门诊部（门诊办公室）\n\n"
+        "第六条 门诊部负责门诊管理。\n\n## 第四章 医疗保险管理办公室\n\n第七条 负责医保结算。\n\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "指引.md").write_text(
+        "# 办事指引\n\n| 事项 | 办理部门 |\n|---|---|\n| 门诊排班 | 门诊办 |\n| 医保报销 | 医保办 |\n| 医疗纠纷 | 医务处 |\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert tax.canonical("门诊办") == "门诊部"
+    assert tax.canonical("医保办") == "医疗保险管理办公室"
+    assert {"门诊办", "医保办"}.isdisjoint(tax.departments)
+
+
+def test_a_short_form_is_folded_though_units_are_written_under_it(tmp_path):
+    """「港營處」 is 港務營運處 though 「港營處行銷科」 is written under it; the 科 a 處 sets up are its own."""
+    (tmp_path / "組織規程.md").write_text(
+        "# 組織規程\n\n第三條 本公司設下列各處：\n一、港務營運處。\n二、財務處。\n三、工程處。\n\n"
+        "第四條 港務營運處設船舶調度科、行銷科。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "分層負責.md").write_text(
+        "# 分層負責明細表\n\n| 工作項目 | 主辦單位 | 第一層 | 第二層 |\n|---|---|---|---|\n"
+        "| 港埠費率調整 | 港營處行銷科 | 總經理 | 處長 |\n| 船席指泊 | 港營處 | 處長 | 科長 |\n"
+        "| 年度預算 | 財務處 | 總經理 | 處長 |\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert tax.canonical("港營處") == "港務營運處"
+    assert "港營處" not in tax.departments
+    # 「港務營運處設船舶調度科、行銷科」 and 「港營處行銷科」: the 科 under the 處
+    assert tax.canonical("港營處行銷科") == "行銷科"
+    assert tax.departments["行銷科"].parent == tax.departments["船舶調度科"].parent == "港務營運處"
+    assert not any(lab.startswith("第") or lab.startswith("下列") for lab in tax.departments)
+
+
+def test_a_raci_column_s_abbreviation_is_the_team_its_page_spells_out(tmp_path):
+    """A RACI sheet heads its columns "Sample Mgmt", "LabOps", "Instr. Eng."; the wiki writes the teams out,
+    one of them only in a list of bare names under its function."""
+    (tmp_path / "raci.md").write_text(
+        "# RACI\n\n| Process | Process owner | LabOps | Sample Mgmt | Instr. Eng. |\n|---|---|---|---|---|\n"
+        "| Sample intake | Sample Management | A | R | I |\n| Firmware release | Instrument Engineering | I | C | R |\n"
+        "| Freezer alarms | Lab Operations | R | C | I |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "directory.md").write_text(
+        "# Team Directory\n\n## Lab Operations\n\nDirector: M. O.\n\n- Sample Management (formerly Sample Intake)\n"
+        "- Metrology & Calibration\n\n## Research & Development\n\n- Owns: the product roadmap.\n\n- Instrument Engineering\n"
+        "- Assay Development\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert tax.canonical("Sample Mgmt") == "Sample Management"
+    assert tax.canonical("LabOps") == "Lab Operations"
+    assert tax.canonical("Instr. Eng.") == "Instrument Engineering"
+    assert tax.departments["Metrology & Calibration"].parent == "Lab Operations"
+    assert tax.departments["Assay Development"].parent == "Research & Development"
+    assert "Team Directory" not in tax.departments
+
+
+def test_a_unit_whose_parenthesis_names_another_found_unit_is_that_unit(tmp_path):
+    """A table writes 「门诊办」, 「设备科」 and 「放射科」; the duty list says 「四、门诊部（门诊办）」, 「医学影像科（原放射科）」
+    and a regulation 「医学装备处（简称“装备处”，原设备科）负责……」: one unit each, under its full name."""
+    (tmp_path / "一览表.md").write_text(
+        "# 常见事项办理部门一览表\n\n| 事项 | 办理部门 |\n|---|---|\n| 诊断证明盖章 | 门诊办 |\n| 设备报修 | 设备科 |\n"
+        "| 胶片补打 | 放射科 |\n| 报销 | 财务处 |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "科室职责.md").write_text(
+        "# 科室设置及职责\n\n一、财务处\n（一）负责预算管理。\n\n二、门诊部（门诊办）\n（一）负责门诊秩序管理。\n\n"
+        "三、医学影像科（原放射科）\n（一）负责CT检查。\n\n第二十二条 医学装备处（简称“装备处”，原设备科）负责医疗设备的维修保养。\n",
+        encoding="utf-8",
+    )
+    tax = _discover(tmp_path)
+    assert tax.canonical("门诊办") == "门诊部"
+    assert tax.canonical("放射科") == "医学影像科"
+    assert tax.canonical("设备科") == tax.canonical("装备处") == "医学装备处"
+    assert {"门诊办", "放射科", "设备科"}.isdisjoint(tax.departments)

@@ -6,7 +6,7 @@ from ingest import prose
 def test_the_units_a_sentence_sets_up_with_the_one_they_are_under():
     text = "二、管理部：下設人事課、總務課及資訊課。\n公司设研发中心、营销中心两大业务中心，以及财务部。\n財務部與採購部另行規定。"
     found = prose.children_named(text)
-    assert [(b is not None and b.endswith("管理部："), c) for b, c in found] == [
+    assert [(b is not None and b.endswith("管理部："), c) for b, c, _ in found] == [
         (True, "人事課"), (True, "總務課"), (True, "資訊課"), (False, "研发中心"), (False, "营销中心"), (False, "财务部")]
 
 

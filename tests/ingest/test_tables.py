@@ -140,3 +140,22 @@ def test_a_responsibility_list_names_its_section_in_the_responsible_column():
             "| 1 | 特种设备使用登记 | 行政许可 | 特种设备安全监察科 | 登记窗口 |\n")
     table, (row,) = _rows(text)
     assert table.kind == "owner" and row.owner == "特种设备安全监察科"
+
+
+def test_sign_off_levels_are_no_unit_columns_and_any_handling_verb_heads_an_owner_column():
+    """第一層 / 第二層 say who signs, not who does the work; 「主辦單位」 and 「办理科室」 name who does."""
+    text = ("| 工作項目 | 主辦單位 | 第一層 | 第二層 | 第三層 |\n|---|---|---|---|---|\n"
+            "| 船舶進出港排程 | 船舶調度科 | 總經理 | 處長 | 科長 |\n| 年度預算編列 | 財務處 | 核定 | 審核 | 擬辦 |\n")
+    table, rows = _rows(text)
+    assert table.kind == "owner"
+    assert [r.owner for r in rows] == ["船舶調度科", "財務處"]
+    text = "| 事项 | 办理科室 |\n|---|---|\n| 病历复印 | 病案室 |\n| 设备报修 | 设备科 |\n"
+    table, rows = _rows(text)
+    assert [r.owner for r in rows] == ["病案室", "设备科"]
+
+
+def test_an_owner_table_quotes_its_work_item_not_the_row_number():
+    text = ("| 編號 | 工作項目 | 第一層 | 主辦單位 |\n|---|---|---|---|\n| 19 | 資金調度（單筆一億元以下） | 核定 | 財務處資金科 |\n")
+    table, rows = _rows(text)
+    assert table.kind == "owner" and rows[0].owner == "財務處資金科"
+    assert text[rows[0].start : rows[0].end].startswith("資金調度")

@@ -1,0 +1,36 @@
+"""Names and aliases read from headings, parentheses and a section's first line (ingest/names.py)."""
+
+import pytest
+
+from ingest.names import aliases_in, first_aliases, read_name
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [("第三章 医务处", "医务处"), ("第二节 护理部", "护理部"), ("第十二篇 總務處", "總務處"), ("第一部分 财务部", "财务部"),
+     ("一、會計課", "會計課"), ("4.4.5 审计监察部", "审计监察部")],
+)
+def test_a_chapter_or_section_number_is_no_part_of_the_name(heading, name):
+    assert read_name(heading)[0] == name
+
+
+@pytest.mark.parametrize(
+    ("paren", "want"),
+    [
+        ("简称“质控科”", ["质控科"]),
+        ("原设备科", ["设备科"]),  # the former name, without 原
+        ("原名后勤科", ["后勤科"]),
+        ("对外亦称", []),  # a lead with nothing after it
+        ("2022年7月更名", []),  # a clause, no name
+        ("投诉接待室设在门诊楼一楼", []),
+        ("科室", []),  # a generic word
+        ("Tech Ops", ["Tech Ops"]),
+    ],
+)
+def test_a_parenthesis_gives_names_not_clauses(paren, want):
+    assert aliases_in(paren) == want
+
+
+def test_an_article_number_before_a_units_name_does_not_hide_its_short_name():
+    first = "第十条 医疗质量管理科（简称“质控科”）负责全院医疗质量监测。"
+    assert first_aliases("医疗质量管理科", first, strict=True) == ["质控科"]
