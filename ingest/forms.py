@@ -266,15 +266,25 @@ def short_for(short: str, name: str) -> bool:
 
 def spelled_out(units: dict, by_alias: dict[str, str]) -> None:
     """A unit found first by its short form ("QA/RA" in a directory table) is labelled by its full name when
-    the documents write that too (its heading "Quality & Regulatory Affairs (QA/RA)")."""
+    the documents write that too (its heading "Quality & Regulatory Affairs (QA/RA)"; 「医保办」 written
+    「医保办（医疗保险管理办公室）」 is 医疗保险管理办公室)."""
     for label in list(units):
         full = next(
             (a for a in units[label].aliases if short_for(label, a) and not short_for(a, label)), None
-        )
-        if full is None:
+        ) or _cjk_full(units[label])
+        if full is None or full in units:
             continue
         unit = units.pop(label)
         unit.aliases = [a for a in unit.aliases if a != full] + [label]
         unit.label = full
         units[full] = unit
         _repoint(units, by_alias, label, full)
+
+
+def _cjk_full(unit) -> str | None:
+    """The one office a Chinese label ending in 办 shortens (医保办 < 医疗保险管理办公室); a page or heading keeps its name."""
+    if unit.how in ("title", "heading") or not PURE_CJK.fullmatch(unit.label) or not unit.label.endswith(("办", "辦")):
+        return None
+    longer = [a for a in unit.aliases if PURE_CJK.fullmatch(a) and a.endswith(("办公室", "辦公室"))]
+    found = [a for a in longer if _expanded({a: type(unit)(a, None, [], "", "")}, unit.label) == a]
+    return found[0] if len(found) == 1 else None

@@ -170,7 +170,8 @@ def test_a_raci_column_s_abbreviation_is_the_team_its_page_spells_out(tmp_path):
 
 def test_a_unit_whose_parenthesis_names_another_found_unit_is_that_unit(tmp_path):
     """A table writes 「门诊办」, 「设备科」 and 「放射科」; the duty list says 「四、门诊部（门诊办）」, 「医学影像科（原放射科）」
-    and a regulation 「医学装备处（简称“装备处”，原设备科）负责……」: one unit each, under its full name."""
+    and a regulation 「医学装备处（简称“装备处”，原设备科）负责……」: one unit each, under its full name (also
+    「四、医保办（医疗保险管理办公室）」)."""
     (tmp_path / "一览表.md").write_text(
         "# 常见事项办理部门一览表\n\n| 事项 | 办理部门 |\n|---|---|\n| 诊断证明盖章 | 门诊办 |\n| 设备报修 | 设备科 |\n"
         "| 胶片补打 | 放射科 |\n| 报销 | 财务处 |\n",
@@ -178,7 +179,7 @@ def test_a_unit_whose_parenthesis_names_another_found_unit_is_that_unit(tmp_path
     )
     (tmp_path / "科室职责.md").write_text(
         "# 科室设置及职责\n\n一、财务处\n（一）负责预算管理。\n\n二、门诊部（门诊办）\n（一）负责门诊秩序管理。\n\n"
-        "三、医学影像科（原放射科）\n（一）负责CT检查。\n\n第二十二条 医学装备处（简称“装备处”，原设备科）负责医疗设备的维修保养。\n",
+        "三、医学影像科（原放射科）\n（一）负责CT检查。\n\n四、医保办（医疗保险管理办公室）\n（一）负责医保结算。\n\n第二十二条 医学装备处（简称“装备处”，原设备科）负责医疗设备的维修保养。\n",
         encoding="utf-8",
     )
     tax = _discover(tmp_path)
@@ -186,3 +187,4 @@ def test_a_unit_whose_parenthesis_names_another_found_unit_is_that_unit(tmp_path
     assert tax.canonical("放射科") == "医学影像科"
     assert tax.canonical("设备科") == tax.canonical("装备处") == "医学装备处"
     assert {"门诊办", "放射科", "设备科"}.isdisjoint(tax.departments)
+    assert tax.canonical("医保办") == "医疗保险管理办公室"  # the list writes the short name first
