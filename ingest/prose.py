@@ -22,6 +22,18 @@ from .names import (
     words_re,
 )
 
+
+def wrapped(text: str, pos: int) -> bool:
+    """The line at `pos` goes on the line before it: a PDF's wrapped line, the one before ending mid-sentence
+    ("… in the Development" / "Management team …"), not a heading, list item or table row."""
+    start = text.rfind("\n", 0, pos) + 1
+    if text[start:pos].strip():
+        return False  # `pos` is inside its line
+    before = [ln for ln in text[:start].split("\n") if ln.strip()]
+    last = before[-1].strip() if before else ""
+    return bool(re.search(r"[a-z,]$", last)) and not re.match(r"[#|>*•-]|\d+[.)]\s", last)
+
+
 SENTENCE_UNIT_EN = re.compile(
     r"(?:^|\n|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+(?:and[ \t]+)?){0,4}?[A-Z][\w&'-]*)[ \t]+"
     r"(?:team|department|group|office|committee|directorate|division)[ \t,]+"

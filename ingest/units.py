@@ -197,6 +197,10 @@ def find_units(sources) -> list[Unit]:
         # would make a page title no unit), "The Resources directorate, led by …"
         for m in [*proper_units().finditer(text), *subject_units().finditer(text), *prose.SENTENCE_UNIT_EN.finditer(text)]:
             name = m.group(1)
+            # not a PDF line's wrapped end ("Development\n\nManagement team"), nor two cells run together
+            # ("Licensing Manager The Licensing team")
+            if prose.wrapped(text, m.start(1)) or re.search(r"\sThe\s", name):
+                continue
             if (read_name(name) or name_like(name)) and name.split()[0].lower() not in DETERMINERS:
                 add(name, [], src.name, "sentence")
         # the duties after it say it is a unit: no title word list applies. Its parent is the one its line
@@ -434,10 +438,20 @@ def _organisation(found: list[Unit]) -> str | None:
     return None
 
 
+COPYRIGHT = re.compile(r"(?:(?:©|\(c\)|copyright|版权所有|版權所有)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?([^\s|,.][^\n|,.]{1,59}?)(?=\s*(?:\d{4}\b|[\n|,.]|$|all rights))", re.I)
+
+
+def _copyright_holder(found: list[Unit], sources) -> str | None:
+    """The organisation a website's footer names ("© Wyrebridge District Council 2024"), when it was read as
+    a unit (its address block's heading): whose site it is, not a unit."""
+    holders = {key(m.group(1)) for src in sources for m in COPYRIGHT.finditer(src.text)}
+    return next((u.label for u in found if key(u.label) in holders), None)
+
+
 def discover(sources) -> Taxonomy:
     """The taxonomy of a corpus without taxonomy.yaml, derived from its documents."""
     found = find_units(sources)
-    org = _organisation(found)
+    org = _organisation(found) or _copyright_holder(found, sources)
     if org:
         found = [u for u in found if u.label != org]
         for u in found:

@@ -16,3 +16,10 @@ def test_a_name_written_with_its_parent_is_read_only_when_the_parent_is_a_unit()
             "The Night Desk, part of Campus Life, opens late.")
     assert prose.named_with_parent(text, by_alias) == [("Estates Helpdesk", "Estates & Facilities")]
     assert prose.mention_at("requests go to Estates & Facilities", by_alias, end=True) == "Estates & Facilities"
+
+
+def test_a_pdf_line_s_wrapped_end_is_no_sentence_start():
+    text = "Signed by a Principal Planning Officer in the Development\n\nManagement team.\n\n## Teams\n\nThe Licensing team issues licences.\n"
+    assert prose.wrapped(text, text.index("Management"))
+    assert not prose.wrapped(text, text.index("The Licensing"))
+    assert not prose.wrapped(text, text.index("Principal"))  # inside its line

@@ -562,3 +562,17 @@ def test_a_heading_over_teams_is_their_service_area(tmp_path):
     for area, teams in areas.items():
         assert all(tax.departments[t].parent == area for t in teams), area
     assert set(tax.departments) == set(areas) | {t for ts in areas.values() for t in ts}
+
+
+def test_a_website_s_copyright_holder_is_no_unit_and_document_parts_are_none(tmp_path):
+    """The footer's address block is headed with the council's name and its copyright line names it: whose
+    site it is. "PART 3 — SCHEME OF DELEGATION" is a part of a constitution."""
+    (tmp_path / "services.md").write_text(
+        "# Our services\n\n## Planning Team\n\nDecides planning applications.\n\n## Licensing Team\n\nIssues licences.\n\n"
+        "## Acme Borough Council\n\nCivic Offices, Mill Lane, Acme AB1 2CD\n\n© Acme Borough Council 2024\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "scheme.md").write_text("# PART 3 — SCHEME OF DELEGATION\n\nThe Planning Team decides minor applications.\n",
+                                        encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"Planning Team", "Licensing Team"}
