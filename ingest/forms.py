@@ -10,7 +10,7 @@ import re
 
 from assistant.verdict.taxonomy import name_key as key
 
-from .names import _suffixes, ends_in_unit_word, is_cjk_unit, words_re
+from .names import FORMER, _suffixes, alias_leads, ends_in_unit_word, is_cjk_unit, words_re
 
 # Words that end a run before a unit's name when a sentence was read as part of it: 「請先洽」, 「原由」,
 # 「的品質部更名為」 (not 与/和/及: 「招聘与配置组」 is a name; not 经/交/为: 经营管理部, 交通科, 为民服务中心)
@@ -73,7 +73,7 @@ def claimed(units: dict, by_alias: dict[str, str], clashes: list[tuple[str, str]
     beside a table's 「门诊办」, 「医学影像科（原放射科）」, "People (formerly Human Resources)". A Chinese short
     name that starts as the unit does needs no more; otherwise the parenthesis must say so (简称, 原, formerly;
     "Payroll (HR)" is Payroll in HR, not HR)."""
-    leads = "|".join(p.pattern for p in (words_re("alias_leads"), words_re("renamed_from_markers"))) + "|原|舊|旧"
+    leads = f"{alias_leads().pattern}|{'|'.join(FORMER)}"
     text = "\n".join(src.text for src in sources)
     for label, name in clashes:
         other = by_alias.get(key(name))

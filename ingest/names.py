@@ -128,12 +128,26 @@ def without_article(name: str) -> str:
     return re.sub(r"^(?:the|our)\s+", "", name.strip(), flags=re.I)
 
 
+FORMER = ("原", "舊", "旧")  # 「原设备科」: the name a unit had before
+
+
+@cache
+def alias_leads() -> re.Pattern:
+    """Words that say the names after them are a unit's own: 简称, also called, 原名, formerly."""
+    return re.compile(f"{words_re('alias_leads').pattern}|{words_re('renamed_from_markers').pattern}", re.I)
+
+
+def names_itself(paren: str) -> bool:
+    """A parenthesis that says it gives the names of the unit before it: 「简称“装备处”，原设备科」, "formerly HR"."""
+    return bool(alias_leads().search(paren)) or paren.lstrip().startswith(FORMER)
+
+
 def aliases_in(paren: str) -> list[str]:
     """Aliases inside a parenthesis: "(sometimes called Talent Acquisition or TA)" -> both names."""
     # A quoted name is an alias whatever surrounds it; the names beside it still count:
     # (F&A, usually just "Finance") gives both.
     out = [q for q in map(without_article, QUOTED.findall(paren)) if fold(q) not in generic()]
-    lead = words_re("alias_leads")
+    lead = alias_leads()
     # "(QA/RA)" is one short form, not two ("(HR/People)" is two names)
     slash = "" if re.fullmatch(r"\s*[A-Z]{1,4}(?:/[A-Z]{1,4})+\s*", paren) else "/"
     for part in re.split(rf"\s*(?:[,，、;；{slash}]|\bor\b|\band\b|或)\s*", QUOTED.sub(",", paren)):
@@ -142,7 +156,7 @@ def aliases_in(paren: str) -> list[str]:
         part = (part[led.end():] if led else part).strip(" \"'“”「」:：")
         # a name, not a description: "(the go-to-market org)" is no alias, "(GTM Sales)" is; nor a CJK clause
         # (「投诉接待室设在门诊楼一楼」, 「2022年7月更名」) that is no unit name
-        if part.startswith(("原", "舊", "旧")) and is_cjk_unit(part[1:]):  # 「原设备科」: the former name
+        if part.startswith(FORMER) and is_cjk_unit(part[1:]):  # 「原设备科」: the former name
             part = part[1:]
         named = part[:1].isupper() or part[:1].isdigit() or bool(CJK.match(part))
         clause = bool(CJK.search(part)) and (len(part) > 6 or re.search(r"\d", part)) and not is_cjk_unit(part)

@@ -17,6 +17,7 @@ from .names import (
     has_unit_word,
     is_cjk_unit,
     name_like,
+    names_itself,
     plain,
     read_name,
     words_re,
@@ -74,6 +75,17 @@ def children_named(text: str) -> list[tuple[str | None, str, list[str]]]:
                     paren, n = PAREN.search(n), PAREN.sub("", n).strip()
                     if is_cjk_unit(n) and n[0] not in DETERMINERS_ZH:
                         out.append((before, n, aliases_in(paren.group(1)) if paren else []))
+    return out
+
+
+def named_in_parentheses(text: str, by_alias: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """(known unit, the names its parenthesis gives it) where the parenthesis right after the unit says they
+    are its names: 「医学装备处（简称“装备处”，原设备科）负责……」, "People (formerly Human Resources)"."""
+    out = []
+    for line in text.split("\n"):
+        for m in PAREN.finditer(line):
+            if names_itself(m.group(1)) and (label := mention_at(line[: m.start()], by_alias, end=True)):
+                out.append((label, aliases_in(m.group(1))))
     return out
 
 

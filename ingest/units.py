@@ -225,18 +225,21 @@ def find_units(sources) -> list[Unit]:
     # handbook in one file, where no file name or unit word says so.
     for src, page, nodes, label_of, title, groups in outlines:
         similar = outline.alike(nodes, lambda h: (read_name(h) or ("",))[0])
+        kids = _children_of(nodes)
         changed = True
         while changed:
             changed = False
             for i, node in enumerate(nodes):
-                named = read_name(node.heading) if i not in label_of and not (i == 0 and page and node.heading == title) else None
+                if i in label_of:
+                    continue
+                named = read_name(node.heading) if not (i == 0 and page and node.heading == title) else None
+                over = _over_units(kids.get(i, ()), label_of) if node.heading != title else []  # a page of units is none
                 word = plain(node.heading).strip()
-                if (not named and i not in label_of and node.heading != title and only_generic(word) and name_like(word)
-                        and not has_unit_word(word) and not words_re("units_list_titles").search(word) and _over_units(nodes, i, label_of)):
+                if (not named and over and only_generic(word) and name_like(word) and not has_unit_word(word)
+                        and not words_re("units_list_titles").search(word)):
                     named = (word, [])  # "## Resources" over Finance and Revenues & Benefits: a directorate, not "## Teams"
                 if not named or not (is_cjk_unit(named[0]) if CJK.search(named[0]) else name_like(named[0])):
                     continue
-                over = _over_units(nodes, i, label_of) if node.heading != title else []  # a page of units is none
                 if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or over or _among_units(nodes, i, label_of):
                     first = first_sentence(node.body)
                     group, aliases = _group_apart(named[1], groups)
@@ -284,12 +287,9 @@ def find_units(sources) -> list[Unit]:
                         add(name, aliases_in(paren), src.name, "list", parent=label)
     # 「医学装备处（简称“装备处”，原设备科）负责……」, "People (formerly Human Resources)": the names a parenthesis
     # gives a known unit right before it, when it says they are its names
-    leads = re.compile("|".join(p.pattern for p in (words_re("alias_leads"), words_re("renamed_from_markers"))) + "|^原|^舊|^旧", re.I)
     for src in sources:
-        for line in src.text.split("\n"):
-            for m in PAREN.finditer(line):
-                if leads.search(m.group(1)) and (label := prose.mention_at(line[: m.start()], by_alias, end=True)):
-                    add(label, aliases_in(m.group(1)), src.name, "sentence")
+        for label, aliases in prose.named_in_parentheses(src.text, by_alias):
+            add(label, aliases, src.name, "sentence")
     _parents_from_text(units, by_alias, sources)
     _acronyms(units, by_alias, sources)
     forms.merge(units, by_alias)
@@ -332,11 +332,20 @@ def _charter(body: list[str]) -> bool:
     return any(CHARTER_LINE.match(line) for line in body)
 
 
-def _over_units(nodes, i: int, label_of: dict[int, str]) -> list[int]:
-    """The sub-headings of heading i that are units, when at least two and most of them are: a heading
-    over teams is their service area ("## Planning & Building Control" over "### Development Management",
-    "### Planning Policy", "### Building Control"), though it has no unit word and its text opens with its head."""
-    below = [j for j, n in enumerate(nodes) if n.parent == i]
+def _children_of(nodes) -> dict[int, list[int]]:
+    """Each heading's direct sub-headings, by index."""
+    kids: dict[int, list[int]] = {}
+    for j, n in enumerate(nodes):
+        if n.parent is not None:
+            kids.setdefault(n.parent, []).append(j)
+    return kids
+
+
+def _over_units(below, label_of: dict[int, str]) -> list[int]:
+    """The sub-headings (`below`) of a heading that are units, when at least two and most of them are: a
+    heading over teams is their service area ("## Planning & Building Control" over "### Development
+    Management", "### Planning Policy", "### Building Control"), though it has no unit word and its text opens
+    with its head."""
     units_below = [j for j in below if j in label_of]
     return units_below if len(units_below) >= 2 and 2 * len(units_below) > len(below) else []
 

@@ -164,6 +164,7 @@ def test_a_raci_column_s_abbreviation_is_the_team_its_page_spells_out(tmp_path):
     assert tax.canonical("LabOps") == "Lab Operations"
     assert tax.canonical("Instr. Eng.") == "Instrument Engineering"
     assert tax.departments["Metrology & Calibration"].parent == "Lab Operations"
+    assert tax.canonical("Sample Intake") == "Sample Management"  # "(formerly Sample Intake)"
     assert tax.departments["Assay Development"].parent == "Research & Development"
     assert "Team Directory" not in tax.departments
 
