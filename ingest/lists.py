@@ -23,13 +23,14 @@ from .names import (
     words_re,
 )
 
+SHORT_NAME = r"(?:[（(][^）)]{1,20}[）)])?"  # a unit's short name in parentheses right after it
+
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     zh, en = words_re("duty_verbs_zh").pattern, words_re("duty_verbs_en").pattern
-    short = r"(?:[（(][^）)]{1,20}[）)])?"  # its short name: 「1．医疗质量控制科（质控科）：负责……」
-    numbered_zh = re.compile(rf"{short}\s*[。：:，,．.、]?\s*(?:{zh})")
-    labelled_zh = re.compile(rf"{short}\s*[：:。]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」, 「信用监督管理科。拟订……」
+    numbered_zh = re.compile(rf"{SHORT_NAME}\s*[。：:，,．.、]?\s*(?:{zh})")  # 「1．医疗质量控制科（质控科）：负责……」
+    labelled_zh = re.compile(rf"{SHORT_NAME}\s*[：:。]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」, 「信用监督管理科。拟订……」
     # "Finance: handles …", "Data Engineering — maintains …", "Legal - the team responsible for …"
     labelled_en = re.compile(
         rf"^([A-Z][\w&'/.-]*(?:[ \t]+[\w&'/.-]+){{0,4}}?)[ \t]*(?::|[ \t]—|[ \t]–|[ \t]-{{1,2}})[ \t]*"
@@ -41,7 +42,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 # A numbered unit's name alone on its line, its duties the items under it: 「一、會計課：」, 「4.4.5 审计监察部」,
 # 「１．國內業務課（內銷課）」 with its short name …
-ALONE = re.compile(r"\s*(?:[（(][^）)]{1,20}[）)])?\s*[：:。．；;]?\s*")
+ALONE = re.compile(rf"\s*{SHORT_NAME}\s*[：:。．；;]?\s*")
 # … or a long one that ends its sentence: 「（一）临江市…综合行政执法支队。为市局所属……」
 ENDS_SENTENCE = re.compile(r"(?:[（(][^）)]{1,30}[）)])?[。．]")
 # Words a sentence opens with that no unit's name does ("The form: …", "Each request: …").
