@@ -13,13 +13,35 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = Path(__file__).with_name("suites.yaml")
 
 
+def _expand(suites: dict) -> dict:
+    """An entry whose name ends in `/*` stands for one suite per folder its corpus pattern matches that has
+    the case files: `*` in every path is that folder's name, which names the suite (the shapes the project
+    wrote under tests/data/corpora, each with its dev and holdout half)."""
+    out = {}
+    for name, spec in suites.items():
+        if not name.endswith("/*"):
+            out[name] = spec
+            continue
+        group = name[:-2]
+        for corpus in sorted(ROOT.glob(spec["corpus"])):
+            folder = corpus.relative_to(ROOT).parts[spec["corpus"].split("/").index("*")]
+            one = {k: [p.replace("*", folder) for p in v] if isinstance(v, list) else v for k, v in spec.items()}
+            one |= {"corpus": spec["corpus"].replace("*", folder), "group": group}
+            if all((ROOT / p).is_file() for p in one["dev"] + one["holdout"]):
+                out[folder] = one
+    return out
+
+
 def load(names: str = "all") -> dict:
-    """Suites by name ('all', 'gate' or comma-separated names) whose corpus folder exists here."""
-    suites = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["suites"]
+    """Suites by name ('all', 'gate', a group such as 'shapes', or comma-separated names) whose corpus folder
+    exists here."""
+    suites = _expand(yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["suites"])
     if names == "gate":
         chosen = {k: v for k, v in suites.items() if v.get("gate")}
     elif names == "all":
         chosen = suites
+    elif any(v.get("group") == names for v in suites.values()):
+        chosen = {k: v for k, v in suites.items() if v.get("group") == names}
     else:
         wanted = [n.strip() for n in names.split(",") if n.strip()]
         unknown = [n for n in wanted if n not in suites]

@@ -20,6 +20,7 @@ from assistant.verdict.guard import is_instruction
 from assistant.verdict.taxonomy import Taxonomy
 
 from . import tables
+from .lists import CONTACT_LINE
 from .names import NUMBERING, title_level, title_line
 
 SECTION = re.compile(r"^\s*(?:[\u3220-\u3229]|#{1,6}\s)")
@@ -57,6 +58,7 @@ class _State:
     headings: list = field(default_factory=list)  # Markdown heading stack: (level, text, owner)
     sub_owner: str | None = None
     context_owner: str | None = None  # last owner named in the running block
+    form_owner: str | None = None  # the unit a form's own-unit field names (a job description's 所属部门)
     question: str = ""  # an FAQ's question: its answer's lines are embedded and indexed with it
     seen: Counter = field(default_factory=Counter)
 
@@ -316,6 +318,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
                 section = " › ".join(p for p in (st.section, st.sub) if p)
                 chunks.extend(tables.chunks(source, text, found[i], section, taxonomy, line_of, st.seen,
                                             st.sub_owner or st.section_owner, st.company))
+                # a job description's table of fields: the duties after it are its unit's
+                st.form_owner = tables.own_unit(found[i], taxonomy) or st.form_owner
             continue
         line = text[a:b]
         stripped = line.strip()
@@ -340,7 +344,7 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             else:
                 st.section, st.section_owner = title, heading_owner
             st.sub, st.company = "", None
-            st.sub_owner = st.context_owner = None
+            st.sub_owner = st.context_owner = st.form_owner = None
             st.question = ""
             continue
         if DIVIDER.match(line):
@@ -357,6 +361,8 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             st.sub, st.company = stripped, None
             st.sub_owner = _first(taxonomy.mentions(stripped))
             st.context_owner = None
+            if ENUM.match(line):
+                st.form_owner = None  # 「2. 薪酬专员」: the next post's form
             continue
 
         if st.company and not LABELLED.match(line):
@@ -378,10 +384,10 @@ def chunk(source: str, text: str, taxonomy: Taxonomy) -> list[Chunk]:
             inner = st.sub_owner or st.section_owner
             if owner and inner and owner in taxonomy.ancestors(inner):
                 owner = inner  # "運營手段" under 2.4產品運營 is still 產品運營's duty
-            if owner and lead:
-                line_owner = owner
-            owner = (owner or line_owner or st.context_owner or st.sub_owner or st.section_owner or st.page_owner
-                     or _first(mentions))
+            if owner and lead and not CONTACT_LINE.fullmatch(sentence.strip()):
+                line_owner = owner  # (a directory's 「局办公室：0738-8231001」 says nothing of the lines after it)
+            owner = (owner or line_owner or st.context_owner or st.sub_owner or st.form_owner or st.section_owner
+                     or st.page_owner or _first(mentions))
             if is_instruction(sentence):
                 owner = None  # a planted instruction stays quotable but never votes for a department
             named = tuple(dict.fromkeys([label for label, _ in mentions] + ([owner] if owner else [])))

@@ -162,7 +162,9 @@ def _under_head(units: dict, by_alias: dict[str, str], label: str) -> None:
     for cut in range(len(k) - 3, 1, -1):
         owner = by_alias.get(k[:cut])
         tail = label[cut:]
-        if owner and owner != label and is_cjk_unit(tail) and key(tail) not in by_alias:
+        # not 「社工處處本部」: a tail that repeats the unit's own word (處本部, the 處's head office) names
+        # nothing without it
+        if owner and owner != label and is_cjk_unit(tail) and key(tail) not in by_alias and tail[0] != label[cut - 1]:
             unit = units[label]
             units[tail] = type(unit)(tail, None, [], unit.source, unit.how)
             by_alias[key(tail)] = tail

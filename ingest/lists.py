@@ -24,13 +24,17 @@ from .names import (
 )
 
 SHORT_NAME = r"(?:[（(][^）)]{1,20}[）)])?"  # a unit's short name in parentheses right after it
+PHONE = r"(?:[（(]?0\d{1,3}[)）]?[ -]?\d{3,4}-?\d{3,4}|分[机機]\s*\d{2,})"  # a directory line's number or extension
+# 「局办公室：0738-8231001」: a directory's line, a unit's number and nothing it does
+CONTACT_LINE = re.compile(rf"[^：:\n]{{1,30}}[：:]\s*{PHONE}[\s\d()（）\-–/、,，转轉]*")
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     zh, en = words_re("duty_verbs_zh").pattern, words_re("duty_verbs_en").pattern
     numbered_zh = re.compile(rf"{SHORT_NAME}\s*[。：:，,．.、]?\s*(?:{zh})")  # 「1．医疗质量控制科（质控科）：负责……」
-    labelled_zh = re.compile(rf"{SHORT_NAME}\s*[：:。]\s*(?:{zh})")  # unnumbered: 「人事处：负责……」, 「信用监督管理科。拟订……」
+    # unnumbered: 「人事处：负责……」, 「信用监督管理科。拟订……」, or a directory's 「土城家庭服務中心：(02)2267-4430，…」
+    labelled_zh = re.compile(rf"{SHORT_NAME}\s*[：:。]\s*(?:{zh}|{PHONE})")
     # "Finance: handles …", "Data Engineering — maintains …", "Legal - the team responsible for …"
     labelled_en = re.compile(
         rf"^([A-Z][\w&'/.-]*(?:[ \t]+[\w&'/.-]+){{0,4}}?)[ \t]*(?::|[ \t]—|[ \t]–|[ \t]-{{1,2}})[ \t]*"

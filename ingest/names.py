@@ -59,7 +59,9 @@ def is_cjk_unit(name: str, longest: int = 16) -> bool:
     if suffix is None:
         return False
     stem = name[: -len(suffix)]
-    pair = re.match(r"(.+?)(?:与|與|和|及)", name)
+    if name.endswith(tuple(lexicon()["not_unit_words_zh"])) or "的" in name:
+        return False  # 「學術合作及外部」: 外部 is "external", not a 部; 「依据生产管理部提供的…中心」 is a clause
+    pair = re.match(r"(.+?)(?:与|與|和|及|／|/|、)", name)
     if pair and any(pair.group(1).endswith(s) for s in _suffixes()):
         return False  # 「财务部与采购部」, 「選課與上課」: two things, not one unit's name
     # 「业务部」 is a unit, 「业务部门」 "the department concerned"
@@ -111,6 +113,17 @@ def is_post(heading: str) -> bool:
     return 2 <= len(stem) <= 10 and bool(CJK.search(stem)) and not re.search(r"[及和与與、]$|部门|部門", stem)
 
 
+def balanced(name: str) -> bool:
+    """Every bracket the name opens it closes: 「分别分管生产运营（生产管理部」 is cut from a sentence."""
+    return sum(name.count(c) for c in "（(") == sum(name.count(c) for c in "）)")
+
+
+def several(name: str) -> bool:
+    """「執行長室／稽核室」, "Payroll Team / Benefits Team": two or more units' names joined, none of them one unit."""
+    parts = [p.strip() for p in re.split(r"\s*[／/、]\s*", name)]
+    return len(parts) > 1 and sum(1 for p in parts if is_cjk_unit(p) or ends_in_unit_word(p)) >= 2
+
+
 def has_unit_word(name: str) -> bool:
     return bool(words_re("unit_words_en").search(name))
 
@@ -158,11 +171,16 @@ def aliases_in(paren: str) -> list[str]:
         # (「投诉接待室设在门诊楼一楼」, 「2022年7月更名」) that is no unit name
         if part.startswith(FORMER) and is_cjk_unit(part[1:]):  # 「原设备科」: the former name
             part = part[1:]
-        named = part[:1].isupper() or part[:1].isdigit() or bool(CJK.match(part))
+        named = part[:1].isupper() or part[:1].isdigit() or (bool(CJK.match(part)) and not part.startswith(_clause_openers()))
         clause = bool(CJK.search(part)) and (len(part) > 6 or re.search(r"\d", part)) and not is_cjk_unit(part)
         if named and not clause and 2 <= len(part) <= 30 and not re.search(r"[.。!?？]|https?:|@", part) and fold(part) not in generic():
             out.append(part)
     return out
+
+
+@cache
+def _clause_openers() -> tuple[str, ...]:
+    return tuple(lexicon()["clause_openers_zh"])
 
 
 @lru_cache(maxsize=1)

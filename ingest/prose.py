@@ -39,7 +39,8 @@ SENTENCE_UNIT_EN = re.compile(
     r"(?:^|\n|[.;][ \t]+)(?:The[ \t]+|Team[ \t]+)?((?:[A-Z][\w&'-]*[ \t]+(?:and[ \t]+)?){0,4}?[A-Z][\w&'-]*)[ \t]+"
     r"(?:team|department|group|office|committee|directorate|division)[ \t,]+"
 )
-_UNIT_END_ZH = "(?:部|科|室|组|組|处|處|中心|委员会|委員會|办公室|辦公室|车间|車間)"
+# not the first character of a word that runs on: 處理 (handle), 組織 (organise), 科技 (technology)
+_UNIT_END_ZH = "(?:部|科(?!技|学|學|研)|室|组(?!织|成|建)|組(?!織|成|建)|处(?!理)|處(?!理)|中心|委员会|委員會|办公室|辦公室|车间|車間)"
 SENTENCE_UNIT_ZH = re.compile(rf"([\u4e00-\u9fffA-Za-z]{{1,12}}?{_UNIT_END_ZH})(?=(?:[（(][^）)]{{1,20}}[）)])?(?:负责|負責|掌理|牵头|牽頭|的主要职责|的主要職責|主要职责|主要職責))")
 # 「初试由招聘与配置组组织」, 「由总经理办公室审核」: the one a step is done by
 BY_UNIT_ZH = re.compile(rf"由([\u4e00-\u9fffA-Za-z]{{2,12}}?{_UNIT_END_ZH}(?:办公室|辦公室)?)(?![门門长長])(?=[\u4e00-\u9fff])")

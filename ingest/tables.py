@@ -269,6 +269,29 @@ def owner_names(value: str) -> list[str]:
 
 
 
+# A form's field that says which unit the form is about: a job description's 「所属部门 | 人资部 | 所属科室/组 |
+# 薪酬绩效科」, "Department | Finance".
+OWN_FIELD = re.compile(
+    r"^(?:所[属屬]|所在|隶属|隸屬)?(?:部[门門]|科室|单位|單位|处室|處室|科[别別]|[组組][别別])(?:\s*[/／]\s*[组組])?(?:名称|名稱)?$"
+    r"|^(?:department|team|unit|division|section)(?: name)?$",
+    re.I,
+)
+
+
+def own_unit(table: Table, taxonomy) -> str | None:
+    """The unit a form-like table (field label, value, field label, value) says it is about: the most specific
+    of the units its own-unit fields name (「所属部门 人资部」 and 「所属科室/组 薪酬绩效科」: 薪酬绩效科)."""
+    named = []
+    for _, cells in [(table.first, table.header), *table.rows]:
+        for j, c in enumerate(cells[:-1]):
+            if OWN_FIELD.match(c.text.strip(" ：:")):
+                value = cells[j + 1].text
+                label = taxonomy.resolve(value) or next((lab for lab, _ in taxonomy.mentions(value)), None)
+                if label:
+                    named.append(label)
+    return next((lab for lab in named if all(o == lab or o in taxonomy.ancestors(lab) for o in named)), named[0] if named else None)
+
+
 def line_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line without its newline."""
     spans, pos = [], 0

@@ -35,6 +35,7 @@ from .names import (
     PAREN,
     SHORT_LINE,
     aliases_in,
+    balanced,
     does_work,
     first_aliases,
     first_sentence,
@@ -49,6 +50,7 @@ from .names import (
     plain,
     read_name,
     sections,
+    several,
     subject_aliases,
     words_re,
 )
@@ -74,7 +76,7 @@ def find_units(sources) -> list[Unit]:
         k = key(name)
         if len(k) < 2 or re.search(r"['’]s$", name):  # "The CIO's office": a possessive names no unit
             return None
-        if name.startswith(DETERMINER_WORDS_ZH):
+        if name.startswith(DETERMINER_WORDS_ZH) or not balanced(name) or several(name):
             return None
         # "Quality & Regulatory Affairs (QA/RA)" names the unit a table wrote only as "QA/RA"
         label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and forms.short_for(a, name)), None)
@@ -422,6 +424,24 @@ def _acronyms(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None
             unit.aliases.append(acro)
 
 
+def _outside(label: str, labels: set[str], texts: list[str]) -> bool:
+    """An outside company ("Ferrisgate Secure Ltd", 「永晴交通股份有限公司」, "outsourced to Brindley FM"), or a
+    unit's name read with the word that led it into a clause (「按安全环保部」 beside 安全环保部): no unit of its own."""
+    if re.search(rf"(?:{words_re('company_forms').pattern})\W*$", label, re.I):
+        return True
+    if label[:1] in lexicon()["prepositions_zh"] and label[1:] in labels:
+        return True
+    name = re.escape(label)
+    # "… to NAME", or "NAME = maintenance contractor" / "NAME (external)": a connector, at most one word, the marker
+    # ending the phrase (not "Finance pay supplier invoices", "Security (vendor risk review)")
+    said = re.compile(
+        rf"(?:{words_re('outside_before').pattern})\s*{name}(?![\w&])"
+        rf"|(?<![\w&]){name}\s*(?:=|:|,|—|–|\bis\b|\bare\b|\()?\s*(?:(?:our|an?|the)\s+)?(?:[\w-]+\s+)?(?:{words_re('outside_after').pattern})(?!\s*[A-Za-z])",
+        re.I,
+    )
+    return any(said.search(t) for t in texts)
+
+
 def _english(label: str, aliases: list[str]) -> str:
     if not CJK.search(label):
         return label
@@ -447,7 +467,7 @@ def _organisation(found: list[Unit]) -> str | None:
     return None
 
 
-COPYRIGHT = re.compile(r"(?:(?:©|\(c\)|copyright|版权所有|版權所有)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?([^\s|,.][^\n|,.]{1,59}?)(?=\s*(?:\d{4}\b|[\n|,.]|$|all rights))", re.I)
+COPYRIGHT = re.compile(r"(?:(?:©|\(c\)|copyright|版权所有|版權所有)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?([^\s|,.][^\n|,.]{1,59}?)(?=\s*(?:\d{4}\b|[\n|,.]|$|all rights|版权所有|版權所有))", re.I)
 
 
 def _copyright_holder(found: list[Unit], sources) -> str | None:
@@ -465,6 +485,8 @@ def discover(sources) -> Taxonomy:
         found = [u for u in found if u.label != org]
         for u in found:
             u.parent = None if u.parent == org else u.parent
+    texts = [src.text for src in sources]
+    found = [u for u in found if not _outside(u.label, {v.label for v in found}, texts)]
     labels = {u.label for u in found}
     # after the documents' own aliases, so a name the documents give wins where both claim it
     other_language = glosses({u.label: u.parent if u.parent in labels else None for u in found})

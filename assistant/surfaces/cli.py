@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score the eval set; --baseline guards against regressions")
     _common(p)
     p.add_argument("--cases", help="JSONL case file (default eval/cases.jsonl)")
-    p.add_argument("--suite", help="suites of eval/suites.yaml to run, each on its own corpus: NAME[,NAME], gate or all")
+    p.add_argument("--suite", help="suites of eval/suites.yaml to run, each on its own corpus: NAME[,NAME], gate, shapes or all")
     p.add_argument("--holdout", action="store_true", help="with --suite: the untouched holdout cases instead of dev")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--baseline", help="exit 1 when accuracy drops >1 point below this report")

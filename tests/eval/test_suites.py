@@ -47,3 +47,16 @@ def test_ask_on_a_corpus_without_taxonomy_answers_with_its_own_units(tmp_path):
     )
     labels = {d["label"] for d in json.loads(listed.stdout)}
     assert "质量管理部" in labels and "市場部" not in labels
+
+
+def test_every_document_shape_with_a_dev_and_a_holdout_half_is_a_suite():
+    """`shapes/*` in suites.yaml: one suite per tests/data/corpora folder with dev.jsonl and holdout.jsonl; a
+    shape whose 40 questions are still one untouched file (questions.jsonl) is no suite, so nothing fits on it."""
+    shapes = suites.load("shapes")
+    folders = sorted(p.parent.name for p in (ROOT / "tests" / "data" / "corpora").glob("*/dev.jsonl"))
+    assert sorted(shapes) == folders and len(folders) >= 24
+    for name, suite in shapes.items():
+        assert suite["corpus"] == f"tests/data/corpora/{name}/documents" and suite["group"] == "shapes"
+        assert suite["dev"] == [f"tests/data/corpora/{name}/dev.jsonl"]
+    assert "hollowmere-retail" not in suites.load("all")
+    assert set(suites.load("gate")) <= set(suites.load("all")) and not set(shapes) & set(suites.load("gate"))

@@ -240,3 +240,23 @@ def test_a_unit_named_after_a_preposition_is_not_the_item_s_subject(tmp_path):
         "2. 依品保部判定結果提出銷貨退回申請。\n\n## 財務部\n\n1. 負責預算。\n\n下設價格管理科：負責價格申報。\n")
     assert owners["2. 依品保部判定結果提出銷貨退回申請。"] == "客戶服務部"
     assert owners["下設價格管理科：負責價格申報。"] == "價格管理科"
+
+
+def test_a_job_description_s_duties_are_the_unit_its_form_names(tmp_path):
+    """A 岗位说明书: the post's table says 所属部门 人资部 and 所属科室/组 薪酬绩效科, so its numbered duties are
+    薪酬绩效科's (the most specific), until the next post's form names another; a directory's
+    「人力资源部：0512-6688001」 line says nothing of the lines after it."""
+    text = (
+        "# 岗位说明书\n\n人力资源部：0512-6688001\n\n本册节选两个岗位。\n\n"
+        "1. 薪酬专员\n\n| 岗位名称 | 薪酬专员 | 岗位编号 | RZ-03 |\n|---|---|---|---|\n"
+        "| 所属部门 | 人资部 | 所属科室/组 | 薪酬绩效科 |\n\n岗位职责\n\n1. 核算员工基本工资、加班费，编制月度工资表。\n\n"
+        "2. 来料检验员\n\n| 岗位名称 | 来料检验员 | 岗位编号 | ZG-01 |\n|---|---|---|---|\n"
+        "| 所属部门 | 质量管理部 | 所属科室/组 | 来料检验组（IQC） |\n\n岗位职责\n\n1. 按检验规范实施进货检验。\n\n"
+        "# 部门职责\n\n## 人力资源部\n\n人力资源部负责人事管理。下设薪酬绩效科。\n\n"
+        "## 质量管理部\n\n质量管理部负责质量。下设来料检验组。\n"
+    )
+    labels, owners = _one_file(tmp_path, "岗位说明书.md", text)
+    assert {"薪酬绩效科", "来料检验组"} <= labels
+    assert owners["本册节选两个岗位。"] is None
+    assert owners["1. 核算员工基本工资、加班费，编制月度工资表。"] == "薪酬绩效科"
+    assert owners["1. 按检验规范实施进货检验。"] == "来料检验组"

@@ -18,3 +18,9 @@ def test_a_numbered_duty_that_opens_with_a_verb_names_no_unit():
 def test_a_bold_name_keeps_its_short_name_out_of_the_name():
     text = "- **Institutional Biosafety Committee (IBC)** — reviews and approves recombinant DNA work.\n"
     assert listed_units(text) == [("Institutional Biosafety Committee", None, ["IBC"])]
+
+
+def test_a_directory_line_of_a_unit_and_its_number_names_the_unit():
+    """「土城家庭服務中心：(02)2267-4430，新北市土城區。」 under 服務據點: a unit with its phone; a person's line is not."""
+    text = "- 新莊樂齡日間照顧中心：(02)2991-6620，新北市新莊區。\n- 土城家庭服務中心：02-2267-4430\n- 總機：(02)2516-7300\n"
+    assert [name for name, _, _ in listed_units(text)] == ["新莊樂齡日間照顧中心", "土城家庭服務中心"]

@@ -34,3 +34,20 @@ def test_a_parenthesis_gives_names_not_clauses(paren, want):
 def test_an_article_number_before_a_units_name_does_not_hide_its_short_name():
     first = "第十条 医疗质量管理科（简称“质控科”）负责全院医疗质量监测。"
     assert first_aliases("医疗质量管理科", first, strict=True) == ["质控科"]
+
+
+def test_fragments_and_joined_names_are_no_unit_names():
+    from ingest.names import balanced, is_cjk_unit, several
+
+    assert not balanced("分别分管生产运营（生产管理部") and balanced("来料检验组（IQC）")
+    assert several("執行長室／稽核室") and several("Payroll Team / Benefits Team") and not several("QA/RA")
+    # 外部 is "external", 的 joins a clause; 安全 + 部 is a unit
+    assert not is_cjk_unit("學術合作及外部") and not is_cjk_unit("依据生产管理部提供的计件产量和技术研发中心")
+    assert is_cjk_unit("信息安全部")
+
+
+def test_a_parenthesis_part_that_says_where_a_unit_is_or_who_calls_it_what_gives_the_name_only():
+    """「一车间（机加工车间，位于相城厂区）」: the place is no alias; 「（简称“生管部”，车间习惯称“生产部”）」 gives
+    both short names and not 「车间习惯称」."""
+    assert aliases_in("机加工车间，位于相城厂区") == ["机加工车间"]
+    assert sorted(aliases_in("简称“生管部”，车间习惯称“生产部”")) == ["生产部", "生管部"]

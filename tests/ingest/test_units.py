@@ -576,3 +576,51 @@ def test_a_website_s_copyright_holder_is_no_unit_and_document_parts_are_none(tmp
                                         encoding="utf-8")
     tax = units.discover(_sources(tmp_path))
     assert set(tax.departments) == {"Planning Team", "Licensing Team"}
+
+
+def test_outside_companies_and_a_name_read_with_its_preposition_are_no_units(tmp_path):
+    """Work done for the organisation by a company it names ("outsourced to Brindley FM", a Ltd, 「股份有限公司」)
+    is none of its units; 「按安全环保部制定的标准」 names 安全环保部, not a unit 「按安全环保部」."""
+    (tmp_path / "who does what.md").write_text(
+        "# Property & Facilities\n\nProperty & Facilities owns leases. Maintenance is outsourced to Brindley FM.\n\n"
+        "# Finance\n\nFinance pay supplier invoices.\n\n"
+        "| Issue | Owner |\n|---|---|\n| Shutter stuck | Brindley FM |\n| Cash collection | Ferrisgate Secure Ltd |\n"
+        "| Refund over £250 | Finance |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "岗位.md").write_text(
+        "# 安全环保部\n\n安全环保部负责安全生产。\n\n# 仓库管理员\n\n1. 按安全环保部制定的配备标准发放劳动防护用品。\n"
+        "2. 成品发运交苏州顺驰物流有限公司承运。\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert {"Property & Facilities", "Finance", "安全环保部"} <= set(tax.departments)
+    assert not {"Brindley FM", "Ferrisgate Secure Ltd", "按安全环保部", "苏州顺驰物流有限公司"} & set(tax.departments)
+
+
+def test_a_file_name_that_is_a_document_s_and_a_copyright_line_name_no_unit(tmp_path):
+    """store-operations-manual-v4.3.pdf is a manual, intranet_常見問題找誰辦.html an FAQ; the footer's
+    「© 財團法人青禾基金會 版權所有」 names whose site it is."""
+    (tmp_path / "store-operations-manual-v4.3.md").write_text(
+        "# Store Operations Manual v4.3\n\n## Alarms\n\nThe Loss Prevention team owns CCTV and intruder alarms.\n",
+        encoding="utf-8")
+    (tmp_path / "intranet_常見問題找誰辦.md").write_text(
+        "電腦壞了找誰？\n\n請找資訊室。資訊室負責電腦與網路。\n\n© 財團法人青禾基金會 版權所有\n", encoding="utf-8")
+    (tmp_path / "intranet_各處室介紹.md").write_text(
+        "# 財團法人青禾基金會\n\n## 資訊室\n\n資訊室負責系統帳號。\n\n© 財團法人青禾基金會 版權所有\n", encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"Loss Prevention", "資訊室"}
+
+
+def test_a_heading_that_joins_two_units_names_each_of_them_and_no_third(tmp_path):
+    (tmp_path / "各處室.md").write_text(
+        "# 各處室介紹\n\n## 執行長室／稽核室\n\n### 執行長室\n\n負責董事會議事。\n\n### 稽核室\n\n辦理內部稽核。\n\n"
+        "## 社會工作處（社工處）\n\n### 社工處處本部\n\n負責個案分派。\n\n## 募款發展處（募發處）\n\n### 募發處處本部\n\n負責募款策略。\n",
+        encoding="utf-8",
+    )
+    tax = units.discover(_sources(tmp_path))
+    assert "執行長室／稽核室" not in tax.departments
+    assert {"執行長室", "稽核室"} <= set(tax.departments)
+    # each 處's own office stays its own: 「處本部」 is no unit shared by both
+    assert tax.departments["社工處處本部"].parent == "社會工作處"
+    assert tax.departments["募發處處本部"].parent == "募款發展處"
