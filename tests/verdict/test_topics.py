@@ -51,3 +51,11 @@ def test_a_question_about_a_function_the_documents_never_mention_is_uncovered():
     # no function named, or an index built before topics were counted: nothing is said
     assert topics.uncovered("Who writes the slogans?", covered) is None
     assert topics.uncovered("My VPN is down", None) is None
+
+
+def test_words_with_an_everyday_sense_besides_the_function_name_none():
+    """"Which teams …" is no question about Microsoft Teams, "deals with" none about sales, a factory's
+    workshop none about training, Leeds none about LEED."""
+    assert topics.topics("Which teams handle refunds at the town hall?") == {"customer_support": {"refund"}}
+    assert topics.topics("Who deals with the offer of a promotion? The workshop in Leeds should monitor it.") == {}
+    assert topics.topics("Can't join the call on Microsoft Teams") == {"it_support": {"microsoft teams"}}
