@@ -6,7 +6,8 @@ it does), by a sentence that gives a unit work ("The Data team owns …", 「财
 table column of owners, RACI letters or a directory of units. Labels are the names as the documents write
 them; parents come from nesting and from "part of Y" / 「Y下设X」; aliases from parentheses, "called X",
 acronyms the text uses, and file names. What a name looks like is in names.py, units in lists and labelled
-lines in lists.py, units in running text in prose.py.
+lines in lists.py, units in running text in prose.py, the organisation itself and outside companies (no
+units) in parties.py.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import columns, forms, outline, prose
+from . import columns, forms, outline, parties, prose
 from .glosses import glosses
 from .lists import listed_units, proper_units, subject_units
 from .names import (
@@ -424,24 +425,6 @@ def _acronyms(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None
             unit.aliases.append(acro)
 
 
-def _outside(label: str, labels: set[str], texts: list[str]) -> bool:
-    """An outside company ("Ferrisgate Secure Ltd", 「永晴交通股份有限公司」, "outsourced to Brindley FM"), or a
-    unit's name read with the word that led it into a clause (「按安全环保部」 beside 安全环保部): no unit of its own."""
-    if re.search(rf"(?:{words_re('company_forms').pattern})\W*$", label, re.I):
-        return True
-    if label[:1] in lexicon()["prepositions_zh"] and label[1:] in labels:
-        return True
-    name = re.escape(label)
-    # "… to NAME", or "NAME = maintenance contractor" / "NAME (external)": a connector, at most one word, the marker
-    # ending the phrase (not "Finance pay supplier invoices", "Security (vendor risk review)")
-    said = re.compile(
-        rf"(?:{words_re('outside_before').pattern})\s*{name}(?![\w&])"
-        rf"|(?<![\w&]){name}\s*(?:=|:|,|—|–|\bis\b|\bare\b|\()?\s*(?:(?:our|an?|the)\s+)?(?:[\w-]+\s+)?(?:{words_re('outside_after').pattern})(?!\s*[A-Za-z])",
-        re.I,
-    )
-    return any(said.search(t) for t in texts)
-
-
 def _english(label: str, aliases: list[str]) -> str:
     if not CJK.search(label):
         return label
@@ -449,44 +432,16 @@ def _english(label: str, aliases: list[str]) -> str:
     return latin[0] if latin else label
 
 
-def _organisation(found: list[Unit]) -> str | None:
-    """The organisation itself when its name heads two or more files (the handbook's cover and "Brightwater
-    Dental Group – Who to ask") or titles a page that holds the others (「临江市市场监督管理局」 over its 科,
-    "Fenmoor Homes" over its directorates: three or more units under it and half of all units below it; a
-    division's heading is no page title). It is whose documents they are, not whose job a thing is: an
-    answer that names it says nothing."""
-    titled = max(found, key=lambda u: u.pages, default=None)
-    if titled and titled.pages >= 2:
-        return titled.label
-    units = {u.label: u for u in found}
-    for u in found:
-        children = sum(1 for o in found if o.parent == u.label)
-        below = sum(1 for o in found if u.label in forms.lineage(units, o.label))
-        if u.how == "title" and not u.parent and children >= 3 and below >= 0.5 * (len(found) - 1):
-            return u.label
-    return None
-
-
-COPYRIGHT = re.compile(r"(?:(?:©|\(c\)|copyright|版权所有|版權所有)\s*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?([^\s|,.][^\n|,.]{1,59}?)(?=\s*(?:\d{4}\b|[\n|,.]|$|all rights|版权所有|版權所有))", re.I)
-
-
-def _copyright_holder(found: list[Unit], sources) -> str | None:
-    """The organisation a website's footer names ("© Wyrebridge District Council 2024"), when it was read as
-    a unit (its address block's heading): whose site it is, not a unit."""
-    holders = {key(m.group(1)) for src in sources for m in COPYRIGHT.finditer(src.text)}
-    return next((u.label for u in found if key(u.label) in holders), None)
-
-
 def discover(sources) -> Taxonomy:
     """The taxonomy of a corpus without taxonomy.yaml, derived from its documents."""
     found = find_units(sources)
-    org = _organisation(found) or _copyright_holder(found, sources)
+    org = parties.organisation(found, sources)
     if org:
         found = [u for u in found if u.label != org]
         for u in found:
             u.parent = None if u.parent == org else u.parent
     texts = [src.text for src in sources]
-    found = [u for u in found if not _outside(u.label, {v.label for v in found}, texts)]
+    found = [u for u in found if not parties.outside(u.label, {v.label for v in found}, texts)]
     labels = {u.label for u in found}
     # after the documents' own aliases, so a name the documents give wins where both claim it
     other_language = glosses({u.label: u.parent if u.parent in labels else None for u in found})
