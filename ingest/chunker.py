@@ -21,6 +21,7 @@ from assistant.verdict.taxonomy import Taxonomy
 
 from . import tables
 from .lists import CONTACT_LINE
+from .names import CLAUSE as ARTICLE  # 「第五条」, 「第七條 財務處掌理事項如下」: a regulation's article
 from .names import NUMBERING, title_level, title_line
 
 SECTION = re.compile(r"^\s*(?:[\u3220-\u3229]|#{1,6}\s)")
@@ -30,7 +31,6 @@ LABELLED = re.compile(r"^\s*\S{1,10}\s*[::]")
 DIVIDER = re.compile(r"^\s*[—\-–=*_]{1,}\s*$")
 QUESTION = re.compile(r"[?？]\s*$")
 BARE_NAME = re.compile(r"(?:the\s+)?(.{2,60}?)\s*[.。!！]?\s*", re.I)
-ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+[条條]\s*")  # 「第五条」, 「第七條 財務處掌理事項如下」
 ENUM = re.compile(r"^\s*(?:\d+\s*[.、)).]|[((]\d+[))]|第.步\s*[::]|[①-⑳])\s*")
 # Where a sentence ends inside a long line; the mark stays with the sentence before it.
 SENTENCE_END = re.compile(r"(?<=[。!?!?;;])\s*|(?<=[a-z)][.!?])\s+(?=[A-Z])")

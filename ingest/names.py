@@ -59,7 +59,7 @@ def is_cjk_unit(name: str, longest: int = 16) -> bool:
     if suffix is None:
         return False
     stem = name[: -len(suffix)]
-    if name.endswith(tuple(lexicon()["not_unit_words_zh"])) or "的" in name:
+    if name.endswith(_not_unit_words()) or "的" in name:
         return False  # 「學術合作及外部」: 外部 is "external", not a 部; 「依据生产管理部提供的…中心」 is a clause
     pair = re.match(r"(.+?)(?:与|與|和|及|／|/|、)", name)
     if pair and any(pair.group(1).endswith(s) for s in _suffixes()):
@@ -181,6 +181,11 @@ def aliases_in(paren: str) -> list[str]:
 @cache
 def _clause_openers() -> tuple[str, ...]:
     return tuple(lexicon()["clause_openers_zh"])
+
+
+@cache
+def _not_unit_words() -> tuple[str, ...]:
+    return tuple(lexicon()["not_unit_words_zh"])
 
 
 @lru_cache(maxsize=1)

@@ -44,6 +44,17 @@ def _copyright_holder(found: list, sources) -> str | None:
     return next((u.label for u in found if key(u.label) in holders), None)
 
 
+def outsiders(labels: set[str], texts: list[str]) -> set[str]:
+    """The found units that are outside companies or clause readings (`outside`), the documents searched once
+    for the words that mark an outsider and each name looked for only around them."""
+    marks = re.compile(f"{words_re('outside_before').pattern}|{words_re('outside_after').pattern}", re.I)
+    near = [t[max(0, m.start() - WINDOW) : m.end() + WINDOW] for t in texts for m in marks.finditer(t)]
+    return {label for label in labels if outside(label, labels, near)}
+
+
+WINDOW = 120  # characters either side of a marker: a name, a connector and a word fit in it
+
+
 def outside(label: str, labels: set[str], texts: list[str]) -> bool:
     """An outside company ("Ferrisgate Secure Ltd", 「永晴交通股份有限公司」, "outsourced to Brindley FM"), or a
     unit's name read with the word that led it into a clause (「按安全环保部」 beside 安全环保部): no unit of its own."""

@@ -272,7 +272,7 @@ def owner_names(value: str) -> list[str]:
 # A form's field that says which unit the form is about: a job description's 「所属部门 | 人资部 | 所属科室/组 |
 # 薪酬绩效科」, "Department | Finance".
 OWN_FIELD = re.compile(
-    r"^(?:所[属屬]|所在|隶属|隸屬)?(?:部[门門]|科室|单位|單位|处室|處室|科[别別]|[组組][别別])(?:\s*[/／]\s*[组組])?(?:名称|名稱)?$"
+    rf"^(?:所[属屬]|所在|隶属|隸屬)?(?:{_UNIT_ZH}|科[别別]|[组組][别別])(?:\s*[/／]\s*[组組])?(?:名称|名稱)?$"
     r"|^(?:department|team|unit|division|section)(?: name)?$",
     re.I,
 )

@@ -440,8 +440,8 @@ def discover(sources) -> Taxonomy:
         found = [u for u in found if u.label != org]
         for u in found:
             u.parent = None if u.parent == org else u.parent
-    texts = [src.text for src in sources]
-    found = [u for u in found if not parties.outside(u.label, {v.label for v in found}, texts)]
+    outsiders = parties.outsiders({u.label for u in found}, [src.text for src in sources])
+    found = [u for u in found if u.label not in outsiders]
     labels = {u.label for u in found}
     # after the documents' own aliases, so a name the documents give wins where both claim it
     other_language = glosses({u.label: u.parent if u.parent in labels else None for u in found})

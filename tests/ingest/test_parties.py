@@ -35,3 +35,12 @@ def test_a_unit_whose_name_runs_into_a_marker_word_is_still_a_unit():
     said = ["採購部廠商評鑑每年一次。", "長者交通車：永晴交通為委外廠商。"]
     assert not parties.outside("採購部", set(), said)
     assert parties.outside("永晴交通", set(), said)
+
+
+def test_outsiders_looks_only_around_the_marker_words_and_finds_the_same():
+    """discover() asks once for all units: the documents are searched for the markers, not once per name."""
+    page = ("Maintenance\n\n" + "Stores open at nine. " * 40 + "Reactive maintenance is outsourced to Brindley FM. "
+            + "Finance pay supplier invoices. " * 20 + "Cash collections: Ferrisgate Secure Ltd.")
+    labels = {"Brindley FM", "Finance", "Ferrisgate Secure Ltd", "Loss Prevention"}
+    assert parties.outsiders(labels, [page]) == {"Brindley FM", "Ferrisgate Secure Ltd"}
+    assert parties.outsiders(labels, [page]) == {lab for lab in labels if parties.outside(lab, labels, [page])}
