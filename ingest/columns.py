@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from . import forms, tables
+from . import forms, headers, tables
 from .names import CJK
 
 
@@ -18,30 +18,30 @@ def units_in(text: str) -> list[tuple[str, bool, str | None]]:
     for table in tables.find(text, tables.line_spans(text)).values():
         header = [c.text for c in table.header]
         body = [[c.text for c in cells] for _, cells in table.rows if len(cells) == len(header)]
-        up = next((j for j, h in enumerate(header) if tables.PARENT_HEADER.match(h.strip())), None)
-        down = next((j for j, h in enumerate(header) if tables.CHILD_HEADER.match(h.strip())), None)
+        up = next((j for j, h in enumerate(header) if headers.PARENT_HEADER.match(h.strip())), None)
+        down = next((j for j, h in enumerate(header) if headers.CHILD_HEADER.match(h.strip())), None)
         for j, head in enumerate(header):
             cells = [r[j] for r in body if r[j]]
             if not cells:
                 continue
-            if j and sum(bool(tables.roles(c)) for c in cells) >= 0.6 * len(cells):
+            if j and sum(bool(headers.roles(c)) for c in cells) >= 0.6 * len(cells):
                 # a RACI column is a unit by construction; not a post's level (課長, 總經理), nor a header that
                 # is itself 審核 / 核定 (a data row read as the header)
-                if table.kind == "raci" and not tables.roles(head) and not tables.POST_HEADER.search(head):
+                if table.kind == "raci" and not headers.roles(head) and not headers.POST_HEADER.search(head):
                     found.append((head, True, None))
-            elif j == 0 and tables.UNIT_HEADER.match(head.strip()) and table.kind != "raci":
+            elif j == 0 and headers.UNIT_HEADER.match(head.strip()) and table.kind != "raci":
                 for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)
                     names = [n.strip() for n in row[0].split(";") if 2 <= len(n.strip()) <= 40]
                     parent = (row[up].split(";")[0].strip() or None) if up is not None else None
                     found += [(names[0], True, parent)] if names else []
                     if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」
                         found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]
-            elif tables.OWNER_HEADER.match(column := tables.column_name(head)) or tables.SUPPORT_HEADER.match(column):
+            elif headers.OWNER_HEADER.match(column := headers.column_name(head)) or headers.SUPPORT_HEADER.match(column):
                 for part in (name for cell in cells for name in tables.owner_names(cell)):
                     # a column headed "Team" / 部门 holds units ("Topic | Team": Finance, People & Culture), so
                     # does "Service Owner (team)"
-                    team = (bool(re.match(r"^team\s+", part, re.I)) or bool(tables.UNIT_HEADER.match(column))
-                            or (bool(tables.OWNER_HEADER.match(column)) and bool(re.search(r"\(teams?\)", head, re.I))))
+                    team = (bool(re.match(r"^team\s+", part, re.I)) or bool(headers.UNIT_HEADER.match(column))
+                            or (bool(headers.OWNER_HEADER.match(column)) and bool(re.search(r"\(teams?\)", head, re.I))))
                     part = re.sub(r"^(team|the)\s+", "", part, flags=re.I)
                     if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
                         found.append((part, team, None))

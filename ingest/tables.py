@@ -22,6 +22,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .headers import (
+    NUMBER_CELL,
+    OWN_FIELD,
+    OWNER_HEADER,
+    POST_HEADER,
+    SUPPORT_HEADER,
+    TASK_HEADER,
+    UNIT_HEADER,
+    column_name,
+    roles,
+)
 from .names import ends_in_unit_word
 
 SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
@@ -31,51 +42,6 @@ LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 TAG = re.compile(r"<[^>]+>")
 EDGE_MARKUP = "*_`~ "
 MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]\([^)]*\)|\[|\]|\\\||\*\*|__|\|")
-
-ROLE_WORDS = {
-    "負責": "R", "负责": "R", "主责": "R", "主責": "R", "主办": "R", "主辦": "R", "牵头": "R", "牽頭": "R", "执行": "R", "執行": "R",
-    "批准": "A", "审批": "A", "審批": "A", "审核": "A", "審核": "A", "决策": "A", "決策": "A",
-    "諮詢": "C", "咨询": "C", "协同": "C", "協同": "C", "配合": "C", "协助": "C", "協助": "C",
-    "知會": "I", "知会": "I", "通知": "I", "告知": "I",
-    # a 分層負責明細表's words: 擬辦 drafts and does, 核定 decides, 會辦 / 會簽 co-sign, 核閱 reads
-    "擬辦": "R", "拟办": "R", "核定": "A", "核准": "A", "決行": "A", "决行": "A",
-    "會辦": "C", "会办": "C", "會簽": "C", "会签": "C", "核閱": "I", "核阅": "I",
-}
-# A column headed by a post, not a unit (a 分層負責明細表's levels: 課長, 部門主管, 總經理): its letters say
-# which level signs, not which unit does the work.
-POST_HEADER = re.compile(r"(?:[长長]|主管|[经經]理|人[员員]|主任|[总總][监監]|manager|director|head|officer|lead)$|^第\s*[一二三四五六七八九十\d]+\s*[层層级級]$|^(?:level|tier)\s*\d+$", re.I)  # a post, or a level of sign-off (第一層)
-_WORD = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
-RACI_CELL = re.compile(rf"^(?:[RACIS]|{_WORD})(?:\s*[/,、&+\s]?\s*(?:[RACIS]|{_WORD}))*$", re.I)
-TASK_HEADER = re.compile(r"^(task|activity|activities|deliverable|process|work|item|事项|事項|任务|任務|工作|活动|活動|流程|职责|職責)", re.I)
-# 「负责部门」, 「承辦單位」, 「办理科室」, 「受理機構」: a verb of handling before a word for a unit
-_HANDLES_ZH = "负责|負責|主责|主責|责任|責任|牵头|牽頭|归口|歸口|主办|主辦|承办|承辦|办理|辦理|受理|实施|實施|经办|經辦|对口|對口|处理|處理"
-_UNIT_ZH = "部门|部門|单位|單位|科室|处室|處室|机构|機構|部室"
-OWNER_HEADER = re.compile(
-    r"^(owner|owners|owning team|owner team|owner teams|team|teams|responsible|responsible team|responsible unit|"
-    r"responsible department|department responsible|team responsible|lead team|lead department|owning department|"
-    r"service owner|process owner|owning function|business owner|handling team|accountable team|"
-    r"first contact|first point of contact|point of contact|primary contact|who to contact|handled by|"
-    rf"unit|department|dept|who|who owns|who approves|{_UNIT_ZH}|(?:{_HANDLES_ZH})(?:{_UNIT_ZH})|负责人|負責人)$",
-    re.I,
-)
-# A directory of units: the first column names one unit a row ("Team | Part of | Lead | What we do").
-UNIT_HEADER = re.compile(r"^(team|teams|team name|department|departments|department name|unit|units|office|offices|division|"
-                         r"一級單位|一级单位|一級部門|一级部门|部門別|部门别|"
-                         r"部门|部門|部门名称|部門名稱|单位|單位|单位名称|單位名稱|科室|机构|機構|机构名称|機構名稱|团队|團隊)$", re.I)
-# Its column that names each unit's parent.
-PARENT_HEADER = re.compile(r"^(part of|parent|parent team|parent unit|reports to|belongs to|directorate|division|"
-                           r"上级部门|上級部門|所属部门|所屬部門|所属中心|所屬中心|"
-                           r"隶属部门|隸屬部門|上级单位|上級單位|归属部门|歸屬部門)$", re.I)
-# Its column that lists each unit's own sub-units (「所屬課別」: 人事課、總務課).
-CHILD_HEADER = re.compile(r"^(sub-teams|subteams|teams within|所屬課別|所属科别|所屬科室|所属科室|下設單位|下设单位|下設部門|下设部门|"
-                          r"下屬部門|下属部门|下轄單位|下辖单位|所屬單位|所属单位)$", re.I)
-SUPPORT_HEADER = re.compile(
-    r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|escalate to|"
-    r"support group|support team|resolver group|"
-    r"escalation|escalation contact|escalation point|second line|升级至|升級至|上报|上報|"
-    r"配合部门|配合部門|协办部门|協辦部門|协同部门|協同部門|协助部门|協助部門|配合单位|配合單位|相关部门|相關部門)$",
-    re.I,
-)
 
 
 SERIAL = re.compile(r"[\d.\-–\s]+|[A-Za-z]{1,4}[-_]?\d+[a-z]?|[一二三四五六七八九十]+|[#№]?\d+")
@@ -192,22 +158,6 @@ def find(text: str, spans: list[tuple[int, int]]) -> dict[int, Table]:
     return tables
 
 
-def roles(cell: str) -> set[str]:
-    """R/A/C/I in one RACI cell ('A/R', 'RA', '主责/审批' -> {'R','A'}); empty when it is not one."""
-    value = cell.strip()
-    if not value or not RACI_CELL.match(value):
-        return set()
-    found = set()
-    for word, role in ROLE_WORDS.items():
-        if word in value:
-            found.add(role)
-            value = value.replace(word, " ")
-    found |= {ch.upper() for ch in value if ch.upper() in "RACIS"}
-    if "S" in found:  # RASCI's Support counts as consulted
-        found = (found - {"S"}) | {"C"}
-    return found
-
-
 def classify(table: Table) -> None:
     width = len(table.header)
     body = [cells for _, cells in table.rows]
@@ -242,15 +192,6 @@ def classify(table: Table) -> None:
         table.task = next((j for j in free if j not in numbers), free[0] if free else 0)
 
 
-NUMBER_CELL = re.compile(r"\s*[A-Za-z]{0,3}[-\d.、]*\d[-\d.、]*\s*|\s*[壹貳參肆伍陸柒捌玖拾一二三四五六七八九十]+、.*")  # 19, 7-1, A.3, 「肆、財務」
-
-
-def column_name(header: str) -> str:
-    """"Service Owner (team)" is the Service Owner column, 「责任科室（牵头）」 the 责任科室 one: the parenthesis
-    qualifies the column, it does not name it."""
-    return re.sub(r"\s*[（(][^()（）]{1,20}[)）]\s*$", "", header).strip()
-
-
 def owner_names(value: str) -> list[str]:
     """Unit names in an owner cell: 'Sales, Legal' / '市场部、财务部' / 'Department head + Procurement'.
     "&" does not split: it is part of names ("Team Dollars & Cents", "Brand & Content")."""
@@ -264,18 +205,6 @@ def owner_names(value: str) -> list[str]:
             pieces = [part]
         parts += [p.strip() for p in pieces if p.strip()]
     return [p for p in parts if len(p) <= 40]
-
-
-
-
-
-# A form's field that says which unit the form is about: a job description's 「所属部门 | 人资部 | 所属科室/组 |
-# 薪酬绩效科」, "Department | Finance".
-OWN_FIELD = re.compile(
-    rf"^(?:所[属屬]|所在|隶属|隸屬)?(?:{_UNIT_ZH}|科[别別]|[组組][别別])(?:\s*[/／]\s*[组組])?(?:名称|名稱)?$"
-    r"|^(?:department|team|unit|division|section)(?: name)?$",
-    re.I,
-)
 
 
 def own_unit(table: Table, taxonomy) -> str | None:

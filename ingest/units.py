@@ -6,8 +6,8 @@ it does), by a sentence that gives a unit work ("The Data team owns …", 「财
 table column of owners, RACI letters or a directory of units. Labels are the names as the documents write
 them; parents come from nesting and from "part of Y" / 「Y下设X」; aliases from parentheses, "called X",
 acronyms the text uses, and file names. What a name looks like is in names.py, units in lists and labelled
-lines in lists.py, units in running text in prose.py, the organisation itself and outside companies (no
-units) in parties.py.
+lines in lists.py, units in running text in prose.py, which headings name units in headings.py, the
+organisation itself and outside companies (no units) in parties.py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import columns, forms, outline, parties, prose
+from . import columns, forms, headings, outline, parties, prose
 from .glosses import glosses
 from .lists import listed_units, proper_units, subject_units
 from .names import (
@@ -33,7 +33,6 @@ from .names import (
     DETERMINERS,
     DETERMINERS_ZH,
     NUMBERING,
-    PAREN,
     SHORT_LINE,
     aliases_in,
     balanced,
@@ -156,27 +155,27 @@ def find_units(sources) -> list[Unit]:
     for src, page, secs, title in pages:
         nodes = outline.tree(secs)
         label_of: dict[int, str] = {}
-        groups = _shared_parentheses(nodes)
+        groups = headings.shared_parentheses(nodes)
         for i, node in enumerate(nodes):
             if i == 0 and node.heading == title and (page or words_re("units_list_titles").search(title)):
                 continue  # the page's title: its unit is the page's, or it lists units ("Team Directory")
-            listed = _listed_heading(nodes, i)
+            listed = headings.listed_heading(nodes, i)
             named = listed or read_name(node.heading)
             if not named:
                 continue
             name, aliases = named
-            group, aliases = _group_apart(aliases, groups)
+            group, aliases = headings.group_apart(aliases, groups)
             first = first_sentence(node.body)
             if listed:
                 ok = True
             elif CJK.search(name):
                 ok = is_cjk_unit(name) or is_post(node.heading)  # 「检验科」 「出纳岗位职责」 yes; 「DB SIG 工作目标和范围」 no
             else:
-                ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first) or _charter(node.body))
+                ok = name_like(name) and (has_unit_word(name) or does_work(name, aliases, first) or headings.charter(node.body))
             if ok:
                 # "4.1 Information Security (Technology)", "4.2 IT Service Desk (Technology)": the name in both
                 # parentheses is no alias of either but the group they are in
-                parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
+                parent = add(group, [], src.name, "heading") if group else headings.enclosing(nodes, i, label_of, page)
                 label_of[i] = add(name, aliases + first_aliases(name, first, strict=True), src.name, "heading", parent=parent)
         outlines.append((src, page, nodes, label_of, title, groups))
     sentence_names: list[tuple[str, str]] = []
@@ -228,7 +227,7 @@ def find_units(sources) -> list[Unit]:
     # handbook in one file, where no file name or unit word says so.
     for src, page, nodes, label_of, title, groups in outlines:
         similar = outline.alike(nodes, lambda h: (read_name(h) or ("",))[0])
-        kids = _children_of(nodes)
+        kids = headings.children_of(nodes)
         changed = True
         while changed:
             changed = False
@@ -236,17 +235,17 @@ def find_units(sources) -> list[Unit]:
                 if i in label_of:
                     continue
                 named = read_name(node.heading) if not (i == 0 and page and node.heading == title) else None
-                over = _over_units(kids.get(i, ()), label_of) if node.heading != title else []  # a page of units is none
+                over = headings.over_units(kids.get(i, ()), label_of) if node.heading != title else []  # a page of units is none
                 word = plain(node.heading).strip()
                 if (not named and over and only_generic(word) and name_like(word) and not has_unit_word(word)
                         and not words_re("units_list_titles").search(word)):
                     named = (word, [])  # "## Resources" over Finance and Revenues & Benefits: a directorate, not "## Teams"
                 if not named or not (is_cjk_unit(named[0]) if CJK.search(named[0]) else name_like(named[0])):
                     continue
-                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or over or _among_units(nodes, i, label_of):
+                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or over or headings.among_units(nodes, i, label_of):
                     first = first_sentence(node.body)
-                    group, aliases = _group_apart(named[1], groups)
-                    parent = add(group, [], src.name, "heading") if group else _enclosing(nodes, i, label_of, page)
+                    group, aliases = headings.group_apart(named[1], groups)
+                    parent = add(group, [], src.name, "heading") if group else headings.enclosing(nodes, i, label_of, page)
                     label_of[i] = add(named[0], aliases + first_aliases(named[0], first, strict=True), src.name, "heading",
                                       parent=parent)
                     for j in over:  # its teams were given the page's unit as parent before it was known
@@ -255,7 +254,7 @@ def find_units(sources) -> list[Unit]:
                     changed = True
         for i, label in label_of.items():  # a team under a section found a unit only now
             if not units[label].parent:
-                parent = _enclosing(nodes, i, label_of, page)
+                parent = headings.enclosing(nodes, i, label_of, page)
                 if parent and parent != label:
                     units[label].parent = parent
 
@@ -278,12 +277,12 @@ def find_units(sources) -> list[Unit]:
         for i, label in label_of.items():
             body = "\n".join(nodes[i].body)
             # … and "- Warehouse Operations — goods-in, put-away …" listed on the Operations slide
-            named = [m.group(1) for m in subject_units().finditer(body)] + [m.group(1) for m in LISTED_NAME.finditer(body)]
+            named = [m.group(1) for m in subject_units().finditer(body)] + [m.group(1) for m in headings.LISTED_NAME.finditer(body)]
             for name in named:
                 forms.adopt(units, by_alias.get(key(name)), label)
             # "- Sample Management (formerly …)", "- Assay Development": a list of bare names under a unit,
             # one of them a known unit, lists its teams
-            bare = [(m.group(1).strip(), m.group(2) or "") for m in BARE_ITEM.finditer(body)]
+            bare = [(m.group(1).strip(), m.group(2) or "") for m in headings.BARE_ITEM.finditer(body)]
             if len(bare) >= 2 and all(name_like(n) for n, _ in bare) and any(key(n) in by_alias for n, _ in bare):
                 for name, paren in bare:
                     if by_alias.get(key(name)) != label:
@@ -303,92 +302,6 @@ def find_units(sources) -> list[Unit]:
         if by_alias.get(k) in units:
             units[by_alias[k]].pages += n
     return list(units.values())
-
-
-BARE_ITEM = re.compile(r"^[ \t]*[-*•+][ \t]+([A-Z][^()\n—–:*|\[\]]{1,50}?)(?:[ \t]*\(([^()\n]{1,80})\))?[ \t]*$", re.M)
-LISTED_NAME = re.compile(r"^[ \t]*[-*•+][ \t]+\**([^—–:*\n]{2,60}?)\**[ \t]*(?:—|–|-|:)[ \t]", re.M)
-
-
-def _among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
-    """A name-like heading whose sibling headings are mostly units is one too: a deck's slide per department
-    ("Operations" beside "Finance" and "People & Culture", each found elsewhere as a unit); under a unit's
-    heading, the teams under the other units' headings count as its siblings."""
-    node = nodes[i]
-    parents = {n.parent for n in nodes}
-    # cousins count too: "### Quality & Regulatory Affairs" beside two teams of its division and six of others
-    kin = {node.parent} | ({p for p in label_of if node.parent in label_of} if node.parent is not None else set())
-    siblings = [j for j, n in enumerate(nodes) if j != i and n.parent in kin and n.level == node.level]
-    if i in parents or any(j in parents for j in siblings):
-        return False  # sections with sub-sections are matched by their shape (outline.alike), not by this
-    units_beside = sum(j in label_of for j in siblings)
-    named = sum(1 for j in siblings if (read_name(nodes[j].heading) or ("",))[0] and name_like(read_name(nodes[j].heading)[0]))
-    # among the teams under the units' headings a third known is enough: a division's teams are named alike
-    share = 0.6 if len(kin) == 1 else 1 / 3
-    return units_beside >= 3 and units_beside >= share * max(named, 1)
-
-
-# "- Owns: installation and IQ/OQ …", "**What we own:** …": a section that says what its heading's team owns
-CHARTER_LINE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*)?(?:owns|we own|what we own|responsible for|we are responsible for)\s*(?:\*\*)?\s*:", re.I)
-
-
-def _charter(body: list[str]) -> bool:
-    return any(CHARTER_LINE.match(line) for line in body)
-
-
-def _children_of(nodes) -> dict[int, list[int]]:
-    """Each heading's direct sub-headings, by index."""
-    kids: dict[int, list[int]] = {}
-    for j, n in enumerate(nodes):
-        if n.parent is not None:
-            kids.setdefault(n.parent, []).append(j)
-    return kids
-
-
-def _over_units(below, label_of: dict[int, str]) -> list[int]:
-    """The sub-headings (`below`) of a heading that are units, when at least two and most of them are: a
-    heading over teams is their service area ("## Planning & Building Control" over "### Development
-    Management", "### Planning Policy", "### Building Control"), though it has no unit word and its text opens
-    with its head."""
-    units_below = [j for j in below if j in label_of]
-    return units_below if len(units_below) >= 2 and 2 * len(units_below) > len(below) else []
-
-
-def _group_apart(aliases: list[str], groups: set[str]) -> tuple[str | None, list[str]]:
-    """(the group a heading's parenthesis names, its other aliases)."""
-    return next((a for a in aliases if key(a) in groups), None), [a for a in aliases if key(a) not in groups]
-
-
-def _shared_parentheses(nodes) -> set[str]:
-    """Names in the parentheses of two or more headings of a page ("IT Service Desk (Technology)",
-    "Information Security (Technology)"): a group the headings' units are in, never an alias of one."""
-    seen: dict[str, set[str]] = {}
-    for node in nodes:
-        named = read_name(node.heading)
-        for a in named[1] if named else []:
-            seen.setdefault(key(a), set()).add(key(named[0]))
-    return {a for a, names in seen.items() if len(names) >= 2}
-
-
-def _listed_heading(nodes, i: int) -> tuple[str, list[str]] | None:
-    """(name, aliases) of a heading right under a title that introduces a list of units ("DEPARTMENT
-    RESPONSIBILITIES" over "HUMAN RESOURCES"): a short name-like heading there is a unit whatever its words."""
-    node = nodes[i]
-    above = [n.heading for n in nodes[:i] if n.level < node.level]
-    if not above or not words_re("units_list_titles").search(plain(above[-1])):
-        return None
-    raw = plain(NUMBERING.sub("", node.heading))
-    aliases = [a for m in PAREN.finditer(raw) for a in aliases_in(m.group(1))]
-    name = PAREN.sub("", raw).strip()  # "Information Security (Technology)"
-    if not name or re.search(r"[?？。!！:：]", name) or not (name_like(name) or is_cjk_unit(name)):
-        return None
-    if words_re("units_list_titles").fullmatch(name) or name.lower().rstrip("s") in lexicon()["unit_words_en"]:
-        return None  # "Offices", "Teams" under "Services A–Z": another list of units, not one
-    return name, aliases
-
-
-def _enclosing(nodes, i: int, label_of: dict[int, str], page: str | None) -> str | None:
-    """The unit of the nearest enclosing heading that names one, else the page's."""
-    return next((label_of[a] for a in outline.ancestors(nodes, i) if a in label_of), page)
 
 
 def _resolve(name: str, by_alias: dict[str, str]) -> str | None:

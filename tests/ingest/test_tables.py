@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest import tables
+from ingest import headers, tables
 
 
 def _rows(text: str):
@@ -12,19 +12,6 @@ def _rows(text: str):
     assert len(found) == 1
     table = next(iter(found.values()))
     return table, tables.rows(text, table)
-
-
-@pytest.mark.parametrize(
-    ("cell", "want"),
-    [
-        ("R", {"R"}), ("A/R", {"A", "R"}), ("R/A", {"A", "R"}), ("RA", {"A", "R"}), ("R, A", {"A", "R"}),
-        ("c", {"C"}), ("I", {"I"}), ("S", {"C"}), ("主责", {"R"}), ("主责/审批", {"R", "A"}), ("負責", {"R"}),
-        ("批准", {"A"}), ("諮詢", {"C"}), ("知會", {"I"}), ("协同", {"C"}), ("知会", {"I"}),
-        ("Sales", set()), ("", set()), ("Run payroll", set()), ("Rx", set()),
-    ],
-)
-def test_roles(cell, want):
-    assert tables.roles(cell) == want
 
 
 def test_english_raci_row_owner_accountable_and_named():
@@ -105,7 +92,7 @@ def test_a_table_of_authority_levels_gives_the_row_to_its_承辦單位_not_to_a_
     table, rows = _rows(text)
     assert table.kind == "owner"
     assert [r.owner for r in rows] == ["人事課", "會計課"]
-    assert tables.roles("擬辦") == {"R"} and tables.roles("核定") == {"A"}
+    assert headers.roles("擬辦") == {"R"} and headers.roles("核定") == {"A"}
 
 
 def test_a_unit_written_once_over_its_block_of_rows_owns_every_row_of_it():
