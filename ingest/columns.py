@@ -37,13 +37,17 @@ def units_in(text: str) -> list[tuple[str, bool, str | None]]:
                     if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」
                         found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]
             elif headers.OWNER_HEADER.match(column := headers.column_name(head)) or headers.SUPPORT_HEADER.match(column):
-                for part in (name for cell in cells for name in tables.owner_names(cell)):
+                # "Owning team", "Responsible department": a cell that is one name is a team's ("Leakage and
+                # Metering", "Health, Safety & Wellbeing"), not the parts it may be cut into
+                teams_column = bool(headers.OWNER_HEADER.match(column)) and bool(re.search(r"\bteams?\b|\bdepartments?\b", head, re.I))
+                for part, whole in ((name, len(names) == 1) for cell in cells for names in [tables.owner_names(cell)] for name in names):
                     # a column headed "Team" / 部门 holds units ("Topic | Team": Finance, People & Culture), so
                     # does "Service Owner (team)"
                     team = (bool(re.match(r"^team\s+", part, re.I)) or bool(headers.UNIT_HEADER.match(column))
-                            or (bool(headers.OWNER_HEADER.match(column)) and bool(re.search(r"\(teams?\)", head, re.I))))
+                            or (bool(headers.OWNER_HEADER.match(column)) and bool(re.search(r"\(teams?\)", head, re.I)))
+                            or (teams_column and whole))
                     part = re.sub(r"^(team|the)\s+", "", part, flags=re.I)
-                    if 2 <= len(part) <= 30 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
+                    if 2 <= len(part) <= 40 and not re.search(r"[.。]\s|https?:|^@", part) and (part[0].isupper() or CJK.match(part)):
                         found.append((part, team, None))
     # "Sample Management" in a process-owner column is the unit a RACI column wrote "Sample Mgmt"
     heads = [n for n, team, _ in found if team]

@@ -45,20 +45,34 @@ def _stem(label: str) -> str:
     return (m.group(1) if m else name).strip()
 
 
+def function(label: str) -> int | None:
+    """Which business function a unit's name names (an index into glosses.yaml), in either language."""
+    stem, whole = _stem(label), fold(label).strip()
+    if CJK.search(label):
+        return _by_zh().get(stem, _by_zh().get(whole))
+    return _by_en().get(stem)
+
+
+@lru_cache(maxsize=1)
+def _by_zh() -> dict[str, int]:
+    return {fold(z): i for i, (_, zhs) in enumerate(_functions()) for z in zhs}
+
+
+@lru_cache(maxsize=1)
+def _by_en() -> dict[str, int]:
+    return {fold(e): i for i, (ens, _) in enumerate(_functions()) for e in ens}
+
+
 def glosses(units: dict[str, str | None]) -> dict[str, list[str]]:
     """{label: names in the other language} for the units (label: parent) that name a business function.
     A name two units would share goes to the one above the other (采购部 over its 采购科 both read
     "Procurement"), and to neither when they are not in one line."""
-    by_zh = {fold(z): i for i, (_, zhs) in enumerate(_functions()) for z in zhs}
-    by_en = {fold(e): i for i, (ens, _) in enumerate(_functions()) for e in ens}
     offered: dict[str, list[str]] = {}
     for label in units:
-        stem, whole = _stem(label), fold(label).strip()
+        i = function(label)
         if CJK.search(label):
-            i = by_zh.get(stem, by_zh.get(whole))
             names = _functions()[i][0] if i is not None else []
         else:
-            i = by_en.get(stem)
             first = _functions()[i][1][0] if i is not None else ""
             names = [first + "部", first + "团队"] if first else []
         if names:

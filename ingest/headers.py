@@ -28,20 +28,24 @@ OWNER_HEADER = re.compile(
     r"^(owner|owners|owning team|owner team|owner teams|team|teams|responsible|responsible team|responsible unit|"
     r"responsible department|department responsible|team responsible|lead team|lead department|owning department|"
     r"service owner|process owner|owning function|business owner|handling team|accountable team|"
+    r"owner dept|owner department|owning dept|responsible dept|dept responsible|"
     r"first contact|first point of contact|point of contact|primary contact|who to contact|handled by|"
     rf"unit|department|dept|who|who owns|who approves|{_UNIT_ZH}|(?:{_HANDLES_ZH})(?:{_UNIT_ZH})|负责人|負責人)$",
     re.I,
 )
 # A directory of units: the first column names one unit a row ("Team | Part of | Lead | What we do").
-UNIT_HEADER = re.compile(r"^(team|teams|team name|department|departments|department name|unit|units|office|offices|division|"
-                         r"一級單位|一级单位|一級部門|一级部门|部門別|部门别|"
-                         r"部门|部門|部门名称|部門名稱|单位|單位|单位名称|單位名稱|科室|机构|機構|机构名称|機構名稱|团队|團隊)$", re.I)
+_UNIT_COLUMN = (r"team|teams|team name|department|departments|department name|unit|units|office|offices|division|"
+                r"sub-team|subteam|"
+                r"[一二三]級單位|[一二三]级单位|[一二三]級部門|[一二三]级部门|部門別|部门别|小组|小組|组别|組別|"
+                r"部门|部門|部门名称|部門名稱|单位|單位|单位名称|單位名稱|科室|机构|機構|机构名称|機構名稱|团队|團隊")
+# "二级部门 / 小组": a column of units named two ways
+UNIT_HEADER = re.compile(rf"^(?:{_UNIT_COLUMN})(?:\s*[/／]\s*(?:{_UNIT_COLUMN}))*$", re.I)
 # Its column that names each unit's parent.
 PARENT_HEADER = re.compile(r"^(part of|parent|parent team|parent unit|reports to|belongs to|directorate|division|"
                            r"上级部门|上級部門|所属部门|所屬部門|所属中心|所屬中心|"
                            r"隶属部门|隸屬部門|上级单位|上級單位|归属部门|歸屬部門)$", re.I)
 # Its column that lists each unit's own sub-units (「所屬課別」: 人事課、總務課).
-CHILD_HEADER = re.compile(r"^(sub-teams|subteams|teams within|所屬課別|所属科别|所屬科室|所属科室|下設單位|下设单位|下設部門|下设部门|"
+CHILD_HEADER = re.compile(r"^(sub-teams|subteams|teams within|所屬課別|所属科别|所屬科室|所属科室|下設單位|下设单位|下設部門|下设部门|下設|下设|下轄|下辖|"
                           r"下屬部門|下属部门|下轄單位|下辖单位|所屬單位|所属单位)$", re.I)
 SUPPORT_HEADER = re.compile(
     r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|escalate to|"

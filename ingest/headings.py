@@ -24,8 +24,8 @@ def among_units(nodes, i: int, label_of: dict[int, str]) -> bool:
     # cousins count too: "### Quality & Regulatory Affairs" beside two teams of its division and six of others
     kin = {node.parent} | ({p for p in label_of if node.parent in label_of} if node.parent is not None else set())
     siblings = [j for j, n in enumerate(nodes) if j != i and n.parent in kin and n.level == node.level]
-    if i in parents or any(j in parents for j in siblings):
-        return False  # sections with sub-sections are matched by their shape (outline.alike), not by this
+    if i in parents:
+        return False  # a section with sub-sections is matched by its shape (outline.alike), not by this
     units_beside = sum(j in label_of for j in siblings)
     named = sum(1 for j in siblings if (read_name(nodes[j].heading) or ("",))[0] and name_like(read_name(nodes[j].heading)[0]))
     # among the teams under the units' headings a third known is enough: a division's teams are named alike

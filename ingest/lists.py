@@ -44,6 +44,8 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return numbered_zh, labelled_zh, labelled_en
 
 
+UNDER = re.compile(r"^\s*([\u4e00-\u9fff]{2,16}?)(?:轄下|辖下|之下|下)[設设](?:有)?(?:下列|以下|如下)?[^：:。]{0,6}[：:]\s*$")
+LABEL_END = re.compile(r"\s*(?:[（(][^（）()]{1,30}[）)])?\s*[：:]")
 # A numbered unit's name alone on its line, its duties the items under it: 「一、會計課：」, 「4.4.5 审计监察部」,
 # 「１．國內業務課（內銷課）」 with its short name …
 ALONE = re.compile(rf"\s*{SHORT_NAME}\s*[：:。．；;]?\s*")
@@ -83,9 +85,15 @@ def listed_units(text: str) -> list[tuple[str, str | None, list[str]]]:
     roles = {str(w).lower() for w in lexicon()["role_words"]}
     openers = words_re("duty_openers_zh")
     found = []
+    under = None  # 「前堂部轄下設下列組別：」: the unit the numbered items after it are part of
     for line in text.split("\n"):
-        if line.lstrip().startswith("|"):
+        if line.lstrip().startswith(("|", "#")):
+            under = None if line.lstrip().startswith("#") else under
             continue  # a table's row: its cells are read as a table (ingest/tables.py)
+        lead = UNDER.match(line)
+        if lead and is_cjk_unit(lead.group(1)):
+            under = lead.group(1)
+            continue
         bold = _bold_lead(re.sub(r"^[\s*•·+-]+(?=\*\*)|^\s*\d{1,3}[.)]\s+(?=\*\*)", "", line), roles)
         if bold:
             found.append(bold)
@@ -98,13 +106,14 @@ def listed_units(text: str) -> list[tuple[str, str | None, list[str]]]:
             # the shortest unit name the duties follow: 「食品生产安全监督管理科。分析……」, not 「…监督」+「管理」
             for end in range(2, len(run.group(0)) + 1):
                 name = rest[:end]
+                # a numbered item that labels its unit: 「（甲）接待處：辦理入住及退房……」
                 heads = bool(numbered) and (
-                    ALONE.fullmatch(rest[end:]) or (end >= 8 and ENDS_SENTENCE.match(rest[end:]))
+                    ALONE.fullmatch(rest[end:]) or (end >= 8 and ENDS_SENTENCE.match(rest[end:])) or LABEL_END.match(rest, end)
                 )
                 if is_cjk_unit(name, longest=24 if numbered else 16) and name[0] not in DETERMINERS_ZH and not openers.match(name) and (
                         heads or (numbered_zh if numbered else labelled_zh).match(rest, end)):
                     paren = PAREN.match(rest, end)
-                    found.append((name, None, aliases_in(paren.group(1)) if paren else []))
+                    found.append((name, under if numbered and under != name else None, aliases_in(paren.group(1)) if paren else []))
                     break
             continue
         m = en.match(re.sub(r"[*_`]+", "", rest))

@@ -14,7 +14,7 @@ from assistant.verdict.taxonomy import name_key as key
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # "A. Trust & Compliance", "IV) Finance": a letter or Roman numeral numbers a heading as digits do
-NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+(?:[章节節篇]|部分)|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、)．]?|[\u3220-\u3229①-⑳]|(?:[A-Z]|[IVX]{1,4})[.)](?=\s))\s*")
+NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+(?:[章节節篇]|部分)|[一二三四五六七八九十]+[、.．]|[（(](?:[一二三四五六七八九十\d]+|[甲乙丙丁戊己庚辛壬癸])[)）]|\d+(?:\.\d+)*[.、)．]?|[\u3220-\u3229①-⑳]|(?:[A-Z]|[IVX]{1,4})[.)](?=\s))\s*")
 CLAUSE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+[条條]\s*")  # an article number before its text
 PAREN = re.compile(r"\s*[（(]([^()（）]{1,60})[)）]")
 LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
@@ -42,9 +42,14 @@ def words_re(name: str) -> re.Pattern:
     return re.compile("|".join(re.escape(w) if CJK.search(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in items), re.I)
 
 
+# Pictographs and tree marks around a name: 「🚀 三、增长中心」, "1️⃣ 客诉分级", 「└ 小红书运营组」 (not ㈠ or ①: numbering).
+ICONS = re.compile(r"^(?:[\d#*]\ufe0f?\u20e3|[\u2190-\u245f\u2500-\u2bff\U0001f000-\U0001faff\ufe0f\u200d])+\s*"
+                   r"|\s*(?:[\u2190-\u245f\u2500-\u2bff\U0001f000-\U0001faff\ufe0f\u200d])+$")
+
+
 def plain(text: str) -> str:
     text = LINK.sub(r"\1", text)
-    return re.sub(r"\s+", " ", MARKUP.sub("", text)).strip(" :：-–—|")
+    return ICONS.sub("", re.sub(r"\s+", " ", MARKUP.sub("", text)).strip(" :：-–—|")).strip(" :：-–—|")
 
 
 def is_cjk_unit(name: str, longest: int = 16) -> bool:
@@ -59,8 +64,8 @@ def is_cjk_unit(name: str, longest: int = 16) -> bool:
     if suffix is None:
         return False
     stem = name[: -len(suffix)]
-    if name.endswith(_not_unit_words()) or "的" in name:
-        return False  # 「學術合作及外部」: 外部 is "external", not a 部; 「依据生产管理部提供的…中心」 is a clause
+    if name.endswith(_not_unit_words()) or "的" in name or "之" in name:
+        return False  # 「學術合作及外部」: 外部 is "external", not a 部; 「依据生产管理部提供的…中心」, 「消防演習之籌辦」 are clauses
     pair = re.match(r"(.+?)(?:与|與|和|及|／|/|、)", name)
     if pair and any(pair.group(1).endswith(s) for s in _suffixes()):
         return False  # 「财务部与采购部」, 「選課與上課」: two things, not one unit's name
@@ -111,6 +116,12 @@ def is_post(heading: str) -> bool:
     stem = text[: -len(tail)] if tail else ""
     # 「部门及岗位职责」 (a sheet of every department's posts) names no post
     return 2 <= len(stem) <= 10 and bool(CJK.search(stem)) and not re.search(r"[及和与與、]$|部门|部門", stem)
+
+
+def is_post_en(name: str) -> bool:
+    """"NetOps Team Leader", "Company Secretary": an English name ending in a post's word names a person."""
+    words = re.findall(r"[A-Za-z]+", name)
+    return len(words) >= 2 and not CJK.search(name) and words[-1].lower() in lexicon()["post_words_en"]
 
 
 def balanced(name: str) -> bool:
@@ -256,7 +267,7 @@ def sections(text: str):
         m = HEADING.match(line)
         if m:
             yield level, heading, body
-            level, heading, body = len(m.group(1)), m.group(2), []
+            level, heading, body = len(m.group(1)), ICONS.sub("", m.group(2)), []
         elif not markdown and title_line(lines, i):
             yield level, heading, body
             level, heading, body = title_level(lines, i), line.strip(), []
@@ -269,7 +280,7 @@ def sections(text: str):
 # short line on its own, not a sentence and not a list item, before the text it heads. 「一、主要职责」
 # numbered as a section is a level below the unnumbered titles.
 SECTION_NUMBER = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+[章节節部分]|[一二三四五六七八九十]+[、.．])")
-LIST_ITEM = re.compile(r"^\s*(?:[-*+•·]\s|\d+\s*[.)、．]|[（(][\d一二三四五六七八九十]+[)）])")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+•·]\s|\d+\s*[.)、．]|[（(](?:[\d一二三四五六七八九十]+|[甲乙丙丁戊己庚辛壬癸])[)）])")
 
 
 def title_level(lines: list[str], i: int) -> int:

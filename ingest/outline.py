@@ -45,7 +45,7 @@ def ancestors(nodes: list[Node], i: int):
         p = nodes[p].parent
 
 
-_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(]?[一二三四五六七八九十\d]+[)）.、]|\d+(?:\.\d+)*)\s*")
+_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(]?[一二三四五六七八九十\d]+[)）.、]|[（(][甲乙丙丁戊己庚辛壬癸][)）]|\d+(?:\.\d+)*)\s*")
 
 
 def _shape(nodes: list[Node], i: int, name_of) -> frozenset[str]:

@@ -40,8 +40,16 @@ COPYRIGHT = re.compile(r"(?:(?:©|\(c\)|copyright|版权所有|版權所有)\s*)
 def _copyright_holder(found: list, sources) -> str | None:
     """The organisation a website's footer names ("© Wyrebridge District Council 2024"), when it was read as
     a unit (its address block's heading): whose site it is, not a unit."""
-    holders = {key(m.group(1)) for src in sources for m in COPYRIGHT.finditer(src.text)}
-    return next((u.label for u in found if key(u.label) in holders), None)
+    holders = {run for src in sources for m in COPYRIGHT.finditer(src.text) for run in _runs(m.group(1))}
+    return next((u.label for u in found if set(_runs(u.label)) & holders), None)
+
+
+def _runs(name: str) -> list[str]:
+    """The name whole and in each script, without its company form: "Harbourlight Hotels Group Limited
+    港灣之光酒店集團有限公司" is also "harbourlight hotels group" and 「港灣之光酒店集團」."""
+    forms_at_end = re.compile(rf"(?:\s*(?:{words_re('company_forms').pattern}))+\W*$", re.I)
+    parts = [name, *re.findall(r"[\u3400-\u9fff][\u3400-\u9fff\s]*|[A-Za-z][A-Za-z0-9&'.\s-]*", name)]
+    return [k for k in (key(forms_at_end.sub("", p).strip()) for p in parts) if len(k) >= 2]
 
 
 def outsiders(labels: set[str], texts: list[str]) -> set[str]:

@@ -33,7 +33,7 @@ from .headers import (
     column_name,
     roles,
 )
-from .names import ends_in_unit_word
+from .names import CJK, ends_in_unit_word, is_cjk_unit
 
 SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 ROW = re.compile(r"^\s*\|")
@@ -197,12 +197,17 @@ def owner_names(value: str) -> list[str]:
     "&" does not split: it is part of names ("Team Dollars & Cents", "Brand & Content")."""
     value = re.sub(r"\s*[（(][^()（）]*[)）]", "", value)  # "Governance Team (Complaints and Learning Officer)"
     parts = []
-    for part in re.split(r"\s*(?:[,，、;；/+]|\bwith\b|及|和|与|與)\s*", value):
+    for part in re.split(r"\s*(?:[,，、;；/+]|\bwith\b)\s*", value):
         # "Sales and Legal" is two units, "Digital and IT Team" one: "and" splits only where the words
-        # before it name a unit of their own (or no unit word ends the whole)
+        # before it name a unit of their own (or no unit word ends the whole); so do 及/和/与: 「财务部与法务部」
+        # is two, 「基础架构与运维部」 one
         pieces = re.split(r"\s+and\s+", part)
         if len(pieces) > 1 and ends_in_unit_word(part) and not any(ends_in_unit_word(p) for p in pieces[:-1]):
             pieces = [part]
+        if len(pieces) == 1 and CJK.search(part):
+            pieces = re.split(r"\s*(?:及|和|与|與)\s*", part)
+            if len(pieces) > 1 and is_cjk_unit(part) and not all(is_cjk_unit(p) for p in pieces[:-1]):
+                pieces = [part]
         parts += [p.strip() for p in pieces if p.strip()]
     return [p for p in parts if len(p) <= 40]
 

@@ -42,6 +42,7 @@ from .names import (
     has_unit_word,
     is_cjk_unit,
     is_post,
+    is_post_en,
     lexicon,
     marked,
     name_before,
@@ -76,7 +77,7 @@ def find_units(sources) -> list[Unit]:
         k = key(name)
         if len(k) < 2 or re.search(r"['’]s$", name):  # "The CIO's office": a possessive names no unit
             return None
-        if name.startswith(DETERMINER_WORDS_ZH) or not balanced(name) or several(name):
+        if name.startswith(DETERMINER_WORDS_ZH) or not balanced(name) or several(name) or is_post_en(name):
             return None
         # "Quality & Regulatory Affairs (QA/RA)" names the unit a table wrote only as "QA/RA"
         label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and forms.short_for(a, name)), None)
@@ -242,7 +243,8 @@ def find_units(sources) -> list[Unit]:
                     named = (word, [])  # "## Resources" over Finance and Revenues & Benefits: a directorate, not "## Teams"
                 if not named or not (is_cjk_unit(named[0]) if CJK.search(named[0]) else name_like(named[0])):
                     continue
-                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or over or headings.among_units(nodes, i, label_of):
+                beside = headings.among_units(nodes, i, label_of) and not (i == 0 and node.heading == title)  # not the file's title
+                if by_alias.get(key(named[0])) or any(j in label_of for j in similar.get(i, ())) or over or beside:
                     first = first_sentence(node.body)
                     group, aliases = headings.group_apart(named[1], groups)
                     parent = add(group, [], src.name, "heading") if group else headings.enclosing(nodes, i, label_of, page)
@@ -297,6 +299,7 @@ def find_units(sources) -> list[Unit]:
     forms.merge(units, by_alias)
     forms.claimed(units, by_alias, clashes, sources)
     forms.renamed(units, by_alias, sources)
+    forms.bilingual(units, by_alias, sources)
     forms.spelled_out(units, by_alias)
     for k, n in title_names.items():
         if by_alias.get(k) in units:

@@ -54,7 +54,7 @@ from assistant.settings import Settings
 
 # Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
-INDEX_VERSION = 40
+INDEX_VERSION = 41
 
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
 PAGE = 5000  # records per request when reading a server collection back

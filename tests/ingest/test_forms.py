@@ -189,3 +189,49 @@ def test_a_unit_whose_parenthesis_names_another_found_unit_is_that_unit(tmp_path
     assert tax.canonical("设备科") == tax.canonical("装备处") == "医学装备处"
     assert {"门诊办", "放射科", "设备科"}.isdisjoint(tax.departments)
     assert tax.canonical("医保办") == "医疗保险管理办公室"  # the list writes the short name first
+
+
+def test_a_unit_written_in_both_languages_is_one_unit(tmp_path):
+    """A Hong Kong handbook writes 「人才及文化部 People & Culture (P&C)：招聘……」; the English intranet has a
+    "People & Culture" page section and an "Information Technology" one beside 資訊科技部 in the Chinese
+    duty list, both under the corporate office: one unit each, labelled in the documents' main script."""
+    (tmp_path / "部門職責.md").write_text(
+        "# 部門職責一覽\n\n## 集團總辦事處\n\n集團總辦事處設下列部門。\n\n### 人才及文化部\n\n人才及文化部負責招聘及員工關係。\n\n"
+        "### 資訊科技部\n\n資訊科技部負責系統維護及網絡。\n\n### 財務部\n\n財務部負責會計及預算。\n\n"
+        "### 法律及合規部\n\n法律及合規部負責合約審閱。\n\n### 市場及銷售部\n\n市場及銷售部負責品牌推廣。\n",
+        encoding="utf-8")
+    (tmp_path / "員工手冊.md").write_text(
+        "# 員工手冊\n\n## 部門\n\n- 人才及文化部 People & Culture (P&C)：招聘、員工關係。\n- 財務部 Finance：會計。\n",
+        encoding="utf-8")
+    (tmp_path / "corporate-office.md").write_text(
+        "# Corporate Office\n\nThe Corporate Office supports both hotels.\n\n## Finance\n\nFinance pays suppliers.\n\n"
+        "## People & Culture\n\nP&C handles recruitment.\n\n## Information Technology\n\nIT keeps our systems running.\n\n"
+        "## Legal & Compliance\n\nL&C reviews contracts.\n",
+        encoding="utf-8")
+    tax = _discover(tmp_path)
+    assert tax.resolve("People & Culture") == tax.resolve("P&C") == "人才及文化部"
+    assert tax.resolve("Information Technology") == "資訊科技部"
+    assert tax.resolve("Finance") == "財務部"
+    assert "People & Culture" not in tax.departments and "Information Technology" not in tax.departments
+
+
+def test_two_top_level_pages_of_one_function_in_two_languages_stay_two_units(tmp_path):
+    """An English "Sales" page and a Chinese 销售部 page, neither under a known unit and never written side by
+    side, may be two teams: nothing merges them (nor makes the pair the organisation)."""
+    (tmp_path / "sales.md").write_text("# Sales\n\nThe Sales team closes deals.\n", encoding="utf-8")
+    (tmp_path / "销售部.md").write_text("# 销售部\n\n销售部负责客户开发。\n", encoding="utf-8")
+    (tmp_path / "市场部.md").write_text("# 市场部\n\n市场部负责品牌与推广。\n", encoding="utf-8")
+    assert {"Sales", "销售部", "市场部"} <= set(_discover(tmp_path).departments)
+
+
+def test_an_owning_team_column_holds_teams_whole(tmp_path):
+    """"Owning team" cells are teams: "Water Quality & Scientific Services" (no unit word), "Leakage & Metering";
+    a cell cut in two ("Leakage and Metering" may be two teams) is not vouched for; an "Escalation contact"
+    column's "NetOps Team Leader" is a post."""
+    (tmp_path / "catalogue.csv").write_text(
+        "Request type,Owning team,Escalation contact\nTap sample,Water Quality & Scientific Services,Laboratory Manager\n"
+        "Meter fault,Leakage & Metering,Metering Team Leader\nMeter reading,Leakage and Metering,\nLow pressure,Network Operations,NetOps Team Leader\n",
+        encoding="utf-8")
+    labels = set(_discover(tmp_path).departments)
+    assert {"Water Quality & Scientific Services", "Leakage & Metering", "Network Operations"} <= labels
+    assert not labels & {"Leakage", "Metering", "NetOps Team Leader", "Metering Team Leader", "Laboratory Manager"}

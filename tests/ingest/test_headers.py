@@ -38,3 +38,16 @@ def test_a_parenthesis_qualifies_a_column_it_does_not_name_it():
     assert headers.column_name("Service Owner (team)") == "Service Owner"
     assert headers.column_name("责任科室（牵头）") == "责任科室"
     assert headers.OWNER_HEADER.match(headers.column_name("Service Owner (team)"))
+
+
+@pytest.mark.parametrize(("header", "unit_column"), [
+    ("二级部门", True), ("二级部门 / 小组", True), ("Team / Unit", True), ("小组", True),
+    ("二级部门 / 主要职责", False), ("Group", False),
+])
+def test_a_column_of_units_named_two_ways_is_a_directory(header, unit_column):
+    assert bool(headers.UNIT_HEADER.match(header)) is unit_column
+
+
+def test_an_owner_dept_column_and_a_bare_下设_column_are_read():
+    assert headers.OWNER_HEADER.match("Owner dept") and headers.OWNER_HEADER.match("responsible dept")
+    assert headers.CHILD_HEADER.match("下设") and not headers.CHILD_HEADER.match("下设备注")

@@ -24,3 +24,12 @@ def test_a_directory_line_of_a_unit_and_its_number_names_the_unit():
     """「土城家庭服務中心：(02)2267-4430，新北市土城區。」 under 服務據點: a unit with its phone; a person's line is not."""
     text = "- 新莊樂齡日間照顧中心：(02)2991-6620，新北市新莊區。\n- 土城家庭服務中心：02-2267-4430\n- 總機：(02)2516-7300\n"
     assert [name for name, _, _ in listed_units(text)] == ["新莊樂齡日間照顧中心", "土城家庭服務中心"]
+
+
+def test_items_numbered_by_heavenly_stems_after_a_unit_that_sets_them_up_are_its_units():
+    """「前堂部轄下設下列組別：」 then 「（甲）接待處：辦理……」: each item labelled by a unit's name is a unit of
+    前堂部, whatever verb its duties start with; the next heading ends the list."""
+    text = ("前堂部轄下設下列組別：\n\n（甲）接待處：辦理入住及退房。\n\n（乙）禮賓組：負責行李運送。\n\n"
+            "（丙）賓客服務中心：接聽總機電話。\n\n### 二、房務部\n\n（一）客房清潔組：清潔客房。\n")
+    assert listed_units(text) == [("接待處", "前堂部", []), ("禮賓組", "前堂部", []), ("賓客服務中心", "前堂部", []),
+                                  ("客房清潔組", None, [])]

@@ -51,3 +51,37 @@ def test_a_parenthesis_part_that_says_where_a_unit_is_or_who_calls_it_what_gives
     both short names and not 「车间习惯称」."""
     assert aliases_in("机加工车间，位于相城厂区") == ["机加工车间"]
     assert sorted(aliases_in("简称“生管部”，车间习惯称“生产部”")) == ["生产部", "生管部"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [("🚀 三、增长中心", "增长中心"), ("💻 二、产品技术中心（大家习惯叫“产研中心”）", "产品技术中心"), ("└ 小红书运营组", "小红书运营组"),
+     ("Finance ✅", "Finance"), ("㈠ 市場部", "市場部"), ("（甲）接待處", "接待處"), ("🚀 增长中心 团队介绍", "增长中心")],
+)
+def test_pictographs_tree_marks_and_heavenly_stem_numbers_are_no_part_of_the_name(heading, name):
+    """A wiki exported from Feishu or Notion puts an emoji before each heading; a Hong Kong or Taiwanese
+    document numbers sub-items （甲）（乙）; a tree cell draws └ before a team."""
+    assert read_name(heading)[0] == name
+
+
+def test_what_people_usually_call_a_unit_is_its_alias_not_the_words_that_say_so():
+    assert aliases_in("大家习惯叫“产研中心”") == ["产研中心"]
+    assert aliases_in("SEC，也常被叫做“安全部”“信安”") == ["安全部", "信安", "SEC"]
+
+
+@pytest.mark.parametrize(
+    ("name", "post"),
+    [("NetOps Team Leader", True), ("Company Secretary", True), ("HR Business Partner", True),
+     ("Leakage & Metering", False), ("Network Operations", False), ("Leader", False), ("人力资源部", False)],
+)
+def test_an_english_name_ending_in_a_posts_word_names_a_person(name, post):
+    from ingest.names import is_post_en
+
+    assert is_post_en(name) is post
+
+
+def test_a_clause_with_the_classical_possessive_is_no_unit():
+    from ingest.names import is_cjk_unit
+
+    assert not is_cjk_unit("消防演習之籌辦", longest=24)
+    assert is_cjk_unit("接待處")

@@ -44,3 +44,13 @@ def test_outsiders_looks_only_around_the_marker_words_and_finds_the_same():
     labels = {"Brindley FM", "Finance", "Ferrisgate Secure Ltd", "Loss Prevention"}
     assert parties.outsiders(labels, [page]) == {"Brindley FM", "Ferrisgate Secure Ltd"}
     assert parties.outsiders(labels, [page]) == {lab for lab in labels if parties.outside(lab, labels, [page])}
+
+
+def test_a_bilingual_copyright_holder_is_the_organisation_in_either_language():
+    """"© 2025 Harbourlight Hotels Group Limited 港灣之光酒店集團有限公司" footers the site whose handbook is
+    titled 「港灣之光酒店集團 Harbourlight Hotels Group」: the company form and the other language aside."""
+    unit = lambda label: SimpleNamespace(label=label, pages=1, parent=None, how="title")  # noqa: E731
+    footer = [SimpleNamespace(text="© 2025 Harbourlight Hotels Group Limited 港灣之光酒店集團有限公司. All rights reserved.")]
+    found = [unit("港灣之光酒店集團 Harbourlight Hotels Group"), unit("Finance")]
+    assert parties.organisation(found, footer) == "港灣之光酒店集團 Harbourlight Hotels Group"
+    assert parties.organisation([unit("Harbour Pavilion"), unit("Finance")], footer) is None

@@ -36,7 +36,10 @@ def _sources(corpus: Path):
 # matrix (Excel) naming contractors ("outsourced to Brindley FM"); a foundation's 組織架構及權責辦法 (PDF), intranet
 # pages (「執行長室／稽核室」 over both, 「社工處處本部」, a directory of 服務據點 with phone numbers, a © footer), 分層負責
 # 明細表 and volunteer handbook; a manufacturer's 部门职责说明书, 岗位说明书 (PDF: each post's form names its
-# 所属部门 and 所属科室/组), RACI workbook and a notice that renames a department.
+# 所属部门 and 所属科室/组), RACI workbook and a notice that renames a department; round 19: a water utility's
+# scheme of delegation (PDF), induction deck and service-catalogue CSV ("Owning team" cells without a unit word,
+# "NetOps Team Leader" escalation posts); an internet company's Feishu export (emoji before every heading, 「二级部门
+# / 小组」 tables with └ sub-groups, a 下设 column) and RACI workbook.
 SHAPES = ROOT / "tests" / "data" / "corpora"
 SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harbor-raci", "larkspur-intranet",
                "dingsheng-regulations", "qinghe-posts", "fernhill-handbook", "kestrel-deck", "huayu-handbook",
@@ -44,10 +47,11 @@ SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harb
                "linjiang-bureau", "brightwater-handbook", "hongyu-controls", "xinghe-wiki"]
 ROUND_17 = ["lanjiang-hospital", "dongbin-port", "meridale-notion", "wyrebridge-council"]
 ROUND_18 = ["hollowmere-retail", "qinghe-foundation", "hengyue-machinery"]
+ROUND_19 = ["ashgrove-water", "yunqi-tech"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
-                                    *(SHAPES / n for n in SHAPE_NAMES + ROUND_17 + ROUND_18)], ids=lambda p: p.name)
+                                    *(SHAPES / n for n in SHAPE_NAMES + ROUND_17 + ROUND_18 + ROUND_19)], ids=lambda p: p.name)
 def test_discovers_at_least_90_percent_of_units_under_their_own_names(folder):
     corpus = folder / "documents"
     tax = units.discover(_sources(corpus))
@@ -105,3 +109,19 @@ def test_the_round_17_regulations_give_every_found_unit_its_parent(name):
         if label:
             want = tax.resolve(u["parent"]) if u["parent"] in names else None
             assert tax.departments[label].parent == want, u["name"]
+
+
+def test_a_bilingual_hotel_group_s_units_are_one_unit_in_two_languages_as_far_as_measured():
+    """A Hong Kong hotel group: a bilingual handbook (「人才及文化部 People & Culture (P&C)：」), a 部門職責一覽 PDF
+    whose sub-units are numbered （甲）（乙） under 「前堂部轄下設下列組別：」, an English escalation matrix of
+    abbreviations (Owner dept: FO, ENG) and an English corporate-office page. 23 of its 28 units are found
+    (docs/benchmarks.md, round 19): the restaurants (…廳) and rooms (洗衣房, 制服房) are no unit words. Guards the
+    23, the merges across languages and the sub-units' parents."""
+    folder = SHAPES / "harbourlight-hotel"
+    tax = units.discover(_sources(folder / "documents"))
+    key = yaml.safe_load((folder / "units.yaml").read_text(encoding="utf-8"))["units"]
+    assert sum(1 for u in key if tax.resolve(u["name"])) >= 23
+    assert tax.resolve("Information Technology") == "資訊科技部" and tax.resolve("P&C") == "人才及文化部"
+    assert tax.resolve("FO") == tax.resolve("Front Office") == "前堂部"
+    assert tax.departments["接待處"].parent == tax.departments["禮賓組"].parent == "前堂部"
+    assert not any("Harbourlight" in d.label for d in tax)  # the group itself, in either language

@@ -146,3 +146,11 @@ def test_an_owner_table_quotes_its_work_item_not_the_row_number():
     table, rows = _rows(text)
     assert table.kind == "owner" and rows[0].owner == "財務處資金科"
     assert text[rows[0].start : rows[0].end].startswith("資金調度")
+
+
+def test_a_chinese_and_splits_an_owner_cell_only_between_units():
+    """「财务部与法务部」 is two units, 「基础架构与运维部」 and 「合规与隐私组」 one each."""
+    assert tables.owner_names("财务部与法务部") == ["财务部", "法务部"]
+    assert tables.owner_names("基础架构与运维部（SRE）") == ["基础架构与运维部"]
+    assert tables.owner_names("合规与隐私组") == ["合规与隐私组"]
+    assert tables.owner_names("Sales and Legal") == ["Sales", "Legal"]
