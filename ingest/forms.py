@@ -11,7 +11,7 @@ import re
 from assistant.verdict.taxonomy import name_key as key
 
 from . import glosses
-from .names import FORMER, _suffixes, alias_leads, ends_in_unit_word, is_cjk_unit, lexicon, words_re
+from .names import CJK, FORMER, _suffixes, alias_leads, ends_in_unit_word, is_cjk_unit, lexicon, words_re
 
 # Words that end a run before a unit's name when a sentence was read as part of it: 「請先洽」, 「原由」,
 # 「的品質部更名為」 (not 与/和/及: 「招聘与配置组」 is a name; not 经/交/为: 经营管理部, 交通科, 为民服务中心)
@@ -359,3 +359,16 @@ def _fold_pairs(units: dict, by_alias: dict[str, str], pairs: list[tuple[str, st
             continue
         keep, form = (zh, en) if chinese else (en, zh)
         _fold(units, by_alias, form, keep)
+
+
+def acronyms(units: dict, by_alias: dict[str, str], sources) -> None:
+    """"Site Reliability Engineering" is also "SRE" when the documents write SRE."""
+    text = "\n".join(s.text for s in sources)
+    for unit in units.values():
+        words = [w for w in re.findall(r"[A-Za-z][\w'-]*", unit.label) if w.lower() not in {"and", "of", "the", "for"}]
+        if len(words) < 2 or CJK.search(unit.label):
+            continue
+        acro = "".join(w[0] for w in words).upper()
+        if len(acro) >= 3 and key(acro) not in by_alias and re.search(rf"(?<![A-Za-z]){acro}(?![A-Za-z])", text):
+            by_alias[key(acro)] = unit.label
+            unit.aliases.append(acro)

@@ -132,6 +132,10 @@ def _unit_words_titled() -> str:
     return "|".join(re.escape(str(w).title()) for w in sorted(lexicon()["unit_words_en"], key=len, reverse=True))
 
 
+# "The ELT and Board committees are …": the unit word in the plural after names joined by "and" is two bodies
+PLURAL_UNITS = re.compile(r"\s+(?:teams|committees|departments|divisions|groups|units|offices|boards)\b", re.I)
+
+
 @cache
 def subject_units() -> re.Pattern:
     """A sentence that opens with "The" and a proper name ending in a unit word, then goes on in lower case:

@@ -25,7 +25,7 @@ from assistant.verdict.taxonomy import name_key as key
 
 from . import columns, forms, headings, outline, parties, prose
 from .glosses import glosses
-from .lists import listed_units, proper_units, subject_units
+from .lists import PLURAL_UNITS, listed_units, proper_units, subject_units
 from .names import (
     CJK,
     CLAUSE,
@@ -204,6 +204,8 @@ def find_units(sources) -> list[Unit]:
             # ("Licensing Manager The Licensing team")
             if prose.wrapped(text, m.start(1)) or re.search(r"\sThe\s", name):
                 continue
+            if " and " in name and PLURAL_UNITS.match(text, m.end(1)):
+                continue  # "The ELT and Board committees are …": two bodies
             if (read_name(name) or name_like(name)) and name.split()[0].lower() not in DETERMINERS:
                 add(name, [], src.name, "sentence")
         # the duties after it say it is a unit: no title word list applies. Its parent is the one its line
@@ -295,7 +297,7 @@ def find_units(sources) -> list[Unit]:
         for label, aliases in prose.named_in_parentheses(src.text, by_alias):
             add(label, aliases, src.name, "sentence")
     _parents_from_text(units, by_alias, sources)
-    _acronyms(units, by_alias, sources)
+    forms.acronyms(units, by_alias, sources)
     forms.merge(units, by_alias)
     forms.claimed(units, by_alias, clashes, sources)
     forms.renamed(units, by_alias, sources)
@@ -326,19 +328,6 @@ def _parents_from_text(units: dict[str, Unit], by_alias: dict[str, str], sources
                 for k, label in by_alias.items():
                     if len(k) >= 2 and k in clause and not any(k != o and k in o and o in clause for o in by_alias):
                         forms.adopt(units, label, parent)
-
-
-def _acronyms(units: dict[str, Unit], by_alias: dict[str, str], sources) -> None:
-    """"Site Reliability Engineering" is also "SRE" when the documents write SRE."""
-    text = "\n".join(s.text for s in sources)
-    for unit in units.values():
-        words = [w for w in re.findall(r"[A-Za-z][\w'-]*", unit.label) if w.lower() not in {"and", "of", "the", "for"}]
-        if len(words) < 2 or CJK.search(unit.label):
-            continue
-        acro = "".join(w[0] for w in words).upper()
-        if len(acro) >= 3 and key(acro) not in by_alias and re.search(rf"(?<![A-Za-z]){acro}(?![A-Za-z])", text):
-            by_alias[key(acro)] = unit.label
-            unit.aliases.append(acro)
 
 
 def _english(label: str, aliases: list[str]) -> str:

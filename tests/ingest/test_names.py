@@ -85,3 +85,11 @@ def test_a_clause_with_the_classical_possessive_is_no_unit():
 
     assert not is_cjk_unit("消防演習之籌辦", longest=24)
     assert is_cjk_unit("接待處")
+
+
+@pytest.mark.parametrize(("name", "unit"), [("常见误会", False), ("公司年会", False), ("常見誤會", False), ("多媒体教室", False),
+                                            ("工会", True), ("伦理委员会", True)])
+def test_a_word_that_ends_in_会_处_or_室_by_chance_is_no_unit(name, unit):
+    from ingest.names import is_cjk_unit
+
+    assert is_cjk_unit(name) is unit

@@ -624,3 +624,13 @@ def test_a_heading_that_joins_two_units_names_each_of_them_and_no_third(tmp_path
     # each 處's own office stays its own: 「處本部」 is no unit shared by both
     assert tax.departments["社工處處本部"].parent == "社會工作處"
     assert tax.departments["募發處處本部"].parent == "募款發展處"
+
+
+def test_names_joined_by_and_before_a_plural_unit_word_are_no_unit(tmp_path):
+    """"The ELT and Board committees are not directorates": two governance bodies, not a unit "ELT and Board";
+    "The Customer Contact Centre is …" still names one."""
+    (tmp_path / "induction.md").write_text(
+        "# How we are organised\n\nThe ELT and Board committees are not directorates.\n\n"
+        "The Customer Contact Centre is the front door for customers.\n", encoding="utf-8")
+    labels = set(units.discover(_sources(tmp_path)).departments)
+    assert "Customer Contact Centre" in labels and not any("ELT" in lab for lab in labels)
