@@ -45,6 +45,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 UNDER = re.compile(r"^\s*([\u4e00-\u9fff]{2,16}?)(?:轄下|辖下|之下|下)[設设](?:有)?(?:下列|以下|如下)?[^：:。]{0,6}[：:]\s*$")
+SET_UP = re.compile(r"([\u4e00-\u9fff]{2,10})\s*(?:[（(]([^（）()]{1,30})[）)])?\s*[：:]")
 LABEL_END = re.compile(r"\s*(?:[（(][^（）()]{1,30}[）)])?\s*[：:]")
 # A numbered unit's name alone on its line, its duties the items under it: 「一、會計課：」, 「4.4.5 审计监察部」,
 # 「１．國內業務課（內銷課）」 with its short name …
@@ -115,6 +116,12 @@ def listed_units(text: str) -> list[tuple[str, str | None, list[str]]]:
                     paren = PAREN.match(rest, end)
                     found.append((name, under if numbered and under != name else None, aliases_in(paren.group(1)) if paren else []))
                     break
+            else:
+                # after 「房務部轄下設下列組別：」 a numbered item's label is one of those 組別 whatever word ends it:
+                # 「（甲）洗衣房：負責……」, 「（乙）港灣軒中菜廳：位於……」
+                label = SET_UP.match(rest) if under and numbered else None
+                if label and not openers.match(label.group(1)):
+                    found.append((label.group(1), under, aliases_in(label.group(2)) if label.group(2) else []))
             continue
         m = en.match(re.sub(r"[*_`]+", "", rest))
         if m:

@@ -33,3 +33,11 @@ def test_items_numbered_by_heavenly_stems_after_a_unit_that_sets_them_up_are_its
             "（丙）賓客服務中心：接聽總機電話。\n\n### 二、房務部\n\n（一）客房清潔組：清潔客房。\n")
     assert listed_units(text) == [("接待處", "前堂部", []), ("禮賓組", "前堂部", []), ("賓客服務中心", "前堂部", []),
                                   ("客房清潔組", None, [])]
+
+
+def test_after_a_line_that_sets_up_sub_units_any_labelled_item_is_one():
+    """「房務部轄下設下列組別：」 says the items are units: 「（甲）洗衣房：」 though 房 is no unit word; without such
+    a line it is none (「（一）洗衣房：」 could be a room)."""
+    text = "房務部轄下設下列組別：\n（甲）洗衣房：負責住客衣物之洗熨。\n（乙）公共地方清潔組：負責大堂清潔。\n"
+    assert listed_units(text) == [("洗衣房", "房務部", []), ("公共地方清潔組", "房務部", [])]
+    assert listed_units("（一）洗衣房：每日清洗布草。\n") == []
