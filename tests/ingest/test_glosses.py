@@ -46,3 +46,14 @@ def test_an_english_question_names_a_unit_of_chinese_documents():
     assert [lab for lab, _ in tax.mentions("IT looks after door access, so I should ask them, right?", loose=True)] == ["信息技术部"]
     assert [lab for lab, _ in tax.mentions("does finance do the tax filing?", loose=True)] == ["财务部"]
     assert tax.mentions("it is broken, who fixes it?", loose=True) == []  # the pronoun is not IT
+
+
+def test_taiwanese_and_hong_kong_function_names_get_english_names_too():
+    """資訊 (IT), 稽核 (audit), 品保 (QA), 資材 (materials), 保安 / 保卫 (security): the words a Traditional-Chinese
+    company or a Hong Kong one uses where a mainland one writes 信息, 审计, 质量, 物料."""
+    got = glosses.glosses({"資訊室": None, "稽核室": None, "品保部": None, "資材課": None, "保卫科": None, "總務課": None})
+    assert got["資訊室"][:2] == ["Information Technology", "IT"]
+    assert got["稽核室"][0] == "Internal Audit" and got["品保部"][0] == "Quality Assurance"
+    assert got["資材課"][0] == "Materials" and got["保卫科"] == ["Security"]
+    assert "General Affairs" in got["總務課"]
+    assert glosses.function("資訊科技部") == glosses.function("Information Technology") is not None
