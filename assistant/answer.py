@@ -100,6 +100,7 @@ def answer(
         background=yardstick, pool=pool, offtopic=store.offtopic_similarity(vector),
         lexical=(store.meta.get("lexical") or {}).get(family(lang)),
         uncovered=uncovered(text, store.meta.get("topics")), english=english,
+        profiles=store.unit_closeness(vector), words=store.word_owners(query.text),
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.errors import CorpusError, IngestBusy
 from assistant.index import chroma, generations, minilm, store
+from assistant.index.closeness import unit_means
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
@@ -303,6 +304,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         store_started = time.perf_counter()
         generations.write_chunks(gen_dir, chunks)
         np.save(gen_dir / "vectors.npy", matrix)
+        if (profiles := unit_means(matrix, [c.owner for c in chunks])) is not None:
+            np.savez(gen_dir / store.PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
         if english is not None:
             np.save(gen_dir / minilm.VECTORS, english)
         offtopic = background.vectors(embedder, settings.cache_dir)

@@ -26,3 +26,27 @@ def closeness(rows: np.ndarray, vector: Sequence[float], parts: Sequence[Sequenc
     if len(parts):
         sims = (1 - CLAUSE_WEIGHT) * sims + CLAUSE_WEIGHT * (rows @ unit(parts).T).max(axis=1)
     return sims
+
+
+MEANS_BLOCK = 8_192  # rows normalised at once: vectors.npy may be memory-mapped and larger than is worth copying
+
+
+def unit_means(vectors: np.ndarray, owners: Sequence[str | None]) -> tuple[list[str], np.ndarray] | None:
+    """(units, unit vectors): the mean direction of each unit's passages (rows of `vectors`, one per owner in
+    `owners`), a profile of all that the unit does; None when no passage has an owner."""
+    units = sorted({o for o in owners if o})
+    if not units:
+        return None
+    number = {u: i for i, u in enumerate(units)}
+    codes = np.asarray([number.get(o, -1) if o else -1 for o in owners])
+    sums = np.zeros((len(units), vectors.shape[1]))
+    for start in range(0, len(codes), MEANS_BLOCK):
+        mine = codes[start : start + MEANS_BLOCK]
+        keep = mine >= 0
+        block, mine = unit(vectors[start : start + MEANS_BLOCK])[keep], mine[keep]
+        order = np.argsort(mine, kind="stable")  # each unit's rows together, summed in one pass
+        mine = mine[order]
+        if len(mine):
+            firsts = np.flatnonzero(np.r_[True, mine[1:] != mine[:-1]])
+            sums[mine[firsts]] += np.add.reduceat(block[order], firsts, axis=0)
+    return units, unit(sums)

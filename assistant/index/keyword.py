@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import math
 import re
 import tempfile
 import threading
@@ -215,14 +216,39 @@ class KeywordIndex:
     def content_words(self, text: str) -> list[str]:
         return [w for w in words(text, self.vocabulary) if not (w.isascii() and len(w) < 2)]
 
+    def postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, indptr): the rows holding each term, bm25s's sparse layout (just built or saved)."""
+        scores = getattr(self.bm25, "scores", None)  # bm25s just built; SavedScores holds the same arrays
+        return (scores["indices"], scores["indptr"]) if scores is not None else (self.bm25.indices, self.bm25.indptr)
+
+    def word_owners(self, query: str, unit_of: np.ndarray, units: int) -> np.ndarray:
+        """Per unit (`unit_of`: each row's unit number, -1 for none), the share of the passages holding each of
+        the question's words that are the unit's, averaged over the words weighted by squared IDF: which
+        unit's passages the question's rarer words live in, even where no single passage holds them all."""
+        out = np.zeros(units)
+        if not self.ids or not units:
+            return out
+        indices, indptr = self.postings()
+        total = 0.0
+        for w in dict.fromkeys(self.content_words(query)):
+            t = self.bm25.vocab_dict.get(w)
+            if t is None or t + 1 >= len(indptr) or indptr[t + 1] == indptr[t]:
+                continue
+            rows = unit_of[indices[indptr[t] : indptr[t + 1]]]
+            weight = math.log(1 + len(self.ids) / len(rows)) ** 2
+            total += weight
+            owned = rows[rows >= 0]
+            if len(owned):
+                out += weight * np.bincount(owned, minlength=units) / len(rows)
+        return out / total if total else out
+
     def generic(self, owners: list[str | None]) -> list[str]:
         """Terms in the passages of GENERIC_SHARE of the units or more ("product", "team", 工作), read from the
         index's postings (`owners`: each chunk's unit, in index order): a question that names a unit and only
         such words asks about that unit (assistant/answer.py)."""
         if not self.ids:
             return []
-        scores = getattr(self.bm25, "scores", None)  # bm25s just built; SavedScores holds the same arrays
-        indices, indptr = (scores["indices"], scores["indptr"]) if scores is not None else (self.bm25.indices, self.bm25.indptr)
+        indices, indptr = self.postings()
         labels = {o: i for i, o in enumerate(dict.fromkeys(o for o in owners if o))}
         unit_of = np.asarray([labels.get(o, -1) for o in owners])
         need = GENERIC_SHARE * len(labels)

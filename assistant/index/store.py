@@ -39,7 +39,7 @@ from assistant.index.chroma import (
     short,
     vectorstore,
 )
-from assistant.index.closeness import closeness, unit
+from assistant.index.closeness import closeness, unit, unit_means
 from assistant.index.generations import (
     CURRENT,
     GENERATIONS,
@@ -109,6 +109,7 @@ def prune(settings: Settings, keep: set[str], server: bool = True) -> None:
 
 
 EXACT_LIMIT = 20_000  # chunks: scoring all of them is ~3 ms at this size (see Store.dense)
+PROFILES = "profiles.npz"  # in each generation: the units and the mean of each one's passage vectors
 
 
 @dataclass
@@ -211,6 +212,42 @@ class Store:
             return None
         v = np.asarray(vector, dtype=np.float32)
         return float((self.offtopic @ (v / max(float(np.linalg.norm(v)), 1e-12))).max())
+
+    @cached_property
+    def profiles(self) -> tuple[list[str], np.ndarray] | None:
+        """(units, unit vectors): the mean of each unit's passages, saved at ingest (worked out from vectors.npy
+        for a generation built before that); None without local vectors (a reader of a Chroma server)."""
+        gen_dir = generation_dir(self.settings, self.generation)
+        try:
+            with np.load(gen_dir / PROFILES) as saved:
+                units, vectors = [str(u) for u in saved["units"]], saved["vectors"]
+            if len(units) == len(vectors):
+                return units, vectors
+        except (OSError, ValueError, KeyError):
+            pass
+        return unit_means(self.saved, [c.owner for c in self.chunks.values()]) if self.saved is not None else None
+
+    def unit_closeness(self, vector: list[float] | None) -> dict[str, float]:
+        """Cosine of the question to each unit's mean passage (empty: not known)."""
+        if vector is None or self.profiles is None or self.profiles[1].shape[1] != len(vector):
+            return {}
+        units, matrix = self.profiles
+        sims = matrix @ unit(vector)[0]
+        return {u: float(x) for u, x in zip(units, sims, strict=True)}
+
+    @cached_property
+    def keyword_units(self) -> tuple[list[str], np.ndarray]:
+        """(units, each keyword row's unit number or -1), for KeywordIndex.word_owners."""
+        owners = [self.chunks[cid].owner if cid in self.chunks else None for cid in self.keyword.ids]
+        units = sorted({o for o in owners if o})
+        number = {u: i for i, u in enumerate(units)}
+        return units, np.asarray([number.get(o, -1) for o in owners], dtype=np.int64)
+
+    def word_owners(self, text: str) -> dict[str, float]:
+        """Which units' passages the question's words live in (KeywordIndex.word_owners), by unit."""
+        units, unit_of = self.keyword_units
+        shares = self.keyword.word_owners(text, unit_of, len(units))
+        return {u: float(x) for u, x in zip(units, shares, strict=True) if x}
 
     @cached_property
     def rows(self) -> dict[str, int]:

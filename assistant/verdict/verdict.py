@@ -128,6 +128,8 @@ def decide(
     lexical: list[float] | None = None,
     uncovered: float | None = None,
     english: dict[str, float] | None = None,
+    profiles: dict[str, float] | None = None,
+    words: dict[str, float] | None = None,
 ) -> Verdict:
     """The verdict for a question given its retrieved chunks.
 
@@ -138,7 +140,9 @@ def decide(
     `offtopic` and `lexical`: how near everyday off-topic questions come to this corpus (ingest/background.py).
     `uncovered`: the share of the business functions the question is about that the documents never talk
     about (None: it names none; assistant/verdict/topics.py). `english`: MiniLM closeness of an English
-    question to the English passages of the pool (assistant/index/minilm.py).
+    question to the English passages of the pool (assistant/index/minilm.py). `profiles`: the question's
+    closeness to each unit's mean passage (Store.unit_closeness); `words`: which units' passages its words
+    live in (Store.word_owners).
     """
     folded = fold(query.text)
     if not has_content(query.text):
@@ -197,7 +201,7 @@ def decide(
     # over a wider pool of hits. A curated taxonomy.yaml keeps the evidence vote (its owners were named by
     # a person; measured: the vote is as good there, and better on questions about a named sub-team), and
     # the rules above still decide questions about a named department, its sub-teams or a company.
-    cands = ranker.candidates(pool or hits, taxonomy, mentioned, yes_no, english)
+    cands = ranker.candidates(pool or hits, taxonomy, mentioned, yes_no, english, profiles, words)
     learned: list[tuple[str, float]] = []
     if (
         params.get("ranker") and cands and taxonomy.derived

@@ -247,3 +247,30 @@ def test_an_index_from_an_older_whosejob_is_checked_by_its_files_and_rebuilt_bef
 def test_a_copy_of_the_corpus_elsewhere_is_the_same_corpus(ready, corpus_copy):
     """A clone of the repository in another folder holds the same files: its index still answers."""
     assert answer("新聞稿和危機公關歸誰管?", settings=replace(ready, corpus=corpus_copy)).department == "公關部"
+
+
+def test_unit_closeness_is_the_cosine_to_each_units_mean_passage(ready):
+    """Store.unit_closeness (a ranker signal): one value per unit that owns a passage, the question's cosine
+    to the mean of that unit's passage vectors; nothing for a vector of another size or without local vectors."""
+    import numpy as np
+
+    store, embedder = resources(ready)
+    owners = {c.owner for c in store.chunks.values() if c.owner}
+    vector = embedder.embed_query("新聞稿和危機公關歸誰管?")
+    close = store.unit_closeness(vector)
+    assert set(close) == owners
+    rows = [i for i, c in enumerate(store.chunks.values()) if c.owner == "公關部"]
+    saved = np.asarray(store.saved, dtype=np.float64)
+    mean = (saved[rows] / np.linalg.norm(saved[rows], axis=1, keepdims=True)).mean(axis=0)
+    expected = float(mean @ np.asarray(vector) / np.linalg.norm(mean) / np.linalg.norm(vector))
+    assert close["公關部"] == pytest.approx(expected, abs=1e-5)
+    assert store.unit_closeness(vector[:10]) == {} and store.unit_closeness(None) == {}
+    assert max(close, key=close.get) == "公關部"  # the press-release question is nearest the PR unit's passages
+    assert set(store.word_owners("新聞稿和危機公關歸誰管?")) <= owners
+    # ingest saved the profiles; a generation without the file works them out from vectors.npy alike
+    from assistant.index.closeness import unit_means
+    from assistant.index.store import PROFILES
+
+    assert (generation_dir(ready, store.generation) / PROFILES).is_file()
+    units, matrix = unit_means(np.asarray(store.saved), [c.owner for c in store.chunks.values()])
+    assert units == store.profiles[0] and np.allclose(matrix, store.profiles[1], atol=1e-6)

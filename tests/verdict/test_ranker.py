@@ -34,3 +34,17 @@ def test_without_english_closeness_it_is_the_multilingual_one():
         assert all(f["english"] == f["dense"] for f in cands.values())
     mixed = candidates(HITS, TAXONOMY, [], False, english={"b": 0.55})  # "a" is not an English passage
     assert mixed["Platform"]["english"] == 1.0 and round(mixed["Recruiting"]["english"], 6) == round(0.30 / 0.55, 6)
+
+
+def test_unit_profiles_and_words_are_features_beside_the_others():
+    """Closeness to each unit's mean passage: against the nearest candidate, and in units of the spread over
+    all units (the ones no passage retrieved count in the spread). Word ownership is read as given."""
+    profiles = {"Platform": 0.50, "Recruiting": 0.30, "Legal": 0.10}
+    cands = candidates(HITS, TAXONOMY, [], False, profiles=profiles, words={"Recruiting": 0.7})
+    assert cands["Platform"]["profile"] == 0.0 and round(cands["Recruiting"]["profile"], 6) == -0.2
+    spread = (sum((v - 0.3) ** 2 for v in profiles.values()) / 3) ** 0.5
+    assert round(cands["Platform"]["profile_z"], 6) == round(0.2 / spread / 4, 6)
+    assert cands["Recruiting"]["profile_z"] == 0.0
+    assert cands["Recruiting"]["words"] == 0.7 and cands["Platform"]["words"] == 0.0
+    bare = candidates(HITS, TAXONOMY, [], False)  # a store without local vectors: no profile signal
+    assert all(f["profile"] == f["profile_z"] == f["words"] == 0.0 for f in bare.values())
