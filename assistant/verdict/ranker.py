@@ -78,7 +78,7 @@ def candidates(
             # unit whose duties it is about, not only the one passage sharing its words
             "profile": profiles[label] - nearest if label in profiles else 0.0,
             "profile_z": (profiles[label] - middle) / spread / 4 if label in profiles and spread else 0.0,
-            # the question's rarer words live in this unit's passages ("iSulad": two passages, both one SIG's).
+            # the question's rarer words live in this unit's passages (a tool's name in two passages, both the unit's).
             # With "profile": leave-one-corpus-out dev, derived corpora 0.6839 -> 0.6887, the owner chosen right
             # up on each of them; holdouts +2 of 930 (docs/benchmarks.md, round 20)
             "words": (words or {}).get(label, 0.0),

@@ -121,18 +121,18 @@ def test_generic_words_are_the_ones_most_units_passages_use(tmp_path):
 
 
 def test_word_owners_point_to_the_unit_whose_passages_hold_the_rarer_words(tmp_path):
-    """Per word, the share of the passages holding it that are each unit's, weighed by squared IDF: "isulad"
+    """Per word, the share of the passages holding it that are each unit's, weighed by squared IDF: "quillon"
     is in two passages, both Cloud's, so it outweighs "container", which three units' passages use."""
     owners = ["Cloud", "Cloud", "Kernel", "Docs", None, "Kernel"]
-    texts = ["isulad container runtime", "the isulad engine", "container cgroups in the kernel",
-             "container docs", "container isulad notes", "scheduler and memory"]
+    texts = ["quillon container runtime", "the quillon engine", "container cgroups in the kernel",
+             "container docs", "container quillon notes", "scheduler and memory"]
     index = keyword.KeywordIndex.build([str(i) for i in range(len(texts))], texts, ())
     number = {"Cloud": 0, "Docs": 1, "Kernel": 2}
     unit_of = np.asarray([number.get(o, -1) for o in owners])
-    shares = index.word_owners("who maintains the iSulad container?", unit_of, 3)
+    shares = index.word_owners("who maintains the Quillon container?", unit_of, 3)
     assert shares.argmax() == number["Cloud"] and shares[number["Cloud"]] > 2 * shares[number["Kernel"]]
     assert shares.sum() < 1  # the passage without a unit holds a share of both words and gives it to none
     index.save(tmp_path / "keyword")
     saved = keyword.KeywordIndex.load(tmp_path / "keyword")
-    assert np.allclose(saved.word_owners("who maintains the iSulad container?", unit_of, 3), shares)
+    assert np.allclose(saved.word_owners("who maintains the Quillon container?", unit_of, 3), shares)
     assert not index.word_owners("payroll deadlines", unit_of, 3).any()  # no word the passages use
