@@ -304,7 +304,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         store_started = time.perf_counter()
         generations.write_chunks(gen_dir, chunks)
         np.save(gen_dir / "vectors.npy", matrix)
-        if (profiles := unit_means(matrix, [c.owner for c in chunks])) is not None:
+        profiles = unit_means(matrix, [c.owner for c in chunks])
+        if profiles is not None:
             np.savez(gen_dir / store.PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
         if english is not None:
             np.save(gen_dir / minilm.VECTORS, english)
@@ -322,6 +323,8 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
                 # seq: the order to rebuild the chunk table in when it is read back from a server
                 metadatas=[c.metadata() | {"seq": i + j} for j, c in enumerate(part)],
             )
+        if settings.chroma_url and profiles is not None:
+            chroma.save_profiles(settings, generation, *profiles)
         chroma_seconds = time.perf_counter() - chroma_started
         store_seconds = time.perf_counter() - store_started
 

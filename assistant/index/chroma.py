@@ -14,6 +14,7 @@ from assistant.settings import Settings
 
 COLLECTION_PREFIX = "whosejob-"
 POINTER = "whosejob.current"  # server collection whose metadata names the current generation
+UNITS = ".units"  # suffix of a generation's server collection of unit profiles (each unit's mean passage vector)
 HTTP_TIMEOUT = 30.0  # a server that accepts but never answers fails instead of hanging forever
 
 
@@ -101,6 +102,32 @@ def collection(settings: Settings, generation: str, create: bool = False):
         return api.get_collection(name)
     except Exception as err:
         raise failed(settings, err) from None
+
+
+def save_profiles(settings: Settings, generation: str, units: list[str], vectors) -> None:
+    """Server mode: keep the unit profiles beside the generation's collection, so that a reader rebuilding
+    its local copy from the server (store.materialize) answers with the same ranker signals as the writer."""
+    try:
+        col = client(settings).get_or_create_collection(COLLECTION_PREFIX + generation + UNITS)
+        col.add(ids=[f"u{i}" for i in range(len(units))], embeddings=vectors, metadatas=[{"unit": u} for u in units])
+    except Exception as err:
+        raise failed(settings, err) from None
+
+
+def load_profiles(settings: Settings, generation: str):
+    """(units, vectors) saved by `save_profiles`; None when the server has none (an older whosejob's ingest)."""
+    import numpy as np
+
+    try:
+        col = client(settings).get_collection(COLLECTION_PREFIX + generation + UNITS)
+    except Exception:
+        return None
+    try:
+        got = col.get(include=["embeddings", "metadatas"])
+    except Exception as err:
+        raise failed(settings, err, "failed while the index was read back") from None
+    order = sorted(range(len(got["ids"])), key=lambda i: int(got["ids"][i][1:]))  # the order ingest wrote
+    return [got["metadatas"][i]["unit"] for i in order], np.asarray([got["embeddings"][i] for i in order], dtype=np.float32)
 
 
 def vectorstore(settings: Settings, generation: str, embedder, create: bool = False):

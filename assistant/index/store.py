@@ -32,9 +32,11 @@ from assistant.errors import IndexMismatch, IndexMissing
 from assistant.index import minilm
 from assistant.index.chroma import (
     COLLECTION_PREFIX,
+    UNITS,
     client,
     collection,
     failed,
+    load_profiles,
     server_current,
     short,
     vectorstore,
@@ -85,6 +87,8 @@ def materialize(settings: Settings, meta: dict) -> None:
     vocabulary = tuple(meta.get("vocabulary") or ())
     taxonomy = taxonomy_of(meta, settings)
     KeywordIndex.build([c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks], vocabulary).save(tmp / "keyword")
+    if (profiles := load_profiles(settings, gen)) is not None:
+        np.savez(tmp / PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
     (tmp / "manifest.json").write_text(json.dumps(dict(meta, materialized=True), ensure_ascii=False, indent=1))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(tmp, target)
@@ -102,7 +106,7 @@ def prune(settings: Settings, keep: set[str], server: bool = True) -> None:
             api = client(settings)
             for col in api.list_collections():
                 name = getattr(col, "name", col)
-                if name.startswith(COLLECTION_PREFIX) and name[len(COLLECTION_PREFIX):] not in keep:
+                if name.startswith(COLLECTION_PREFIX) and name[len(COLLECTION_PREFIX):].removesuffix(UNITS) not in keep:
                     api.delete_collection(name)
         except Exception:
             pass  # a stale server collection costs disk, never correctness

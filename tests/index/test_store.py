@@ -104,6 +104,14 @@ def test_a_reader_without_the_local_copy_rebuilds_it_from_the_server(server_home
         shallow=False,
     )
     assert not same[1] and not same[2], same
+    import numpy as np
+
+    from assistant.index.store import PROFILES
+
+    # the units' mean passage vectors (a ranker signal) come back from the server too
+    with np.load(mine / PROFILES) as written, np.load(theirs / PROFILES) as read:
+        assert list(read["units"]) == list(written["units"]) and len(written["units"]) > 5
+        assert np.allclose(read["vectors"], written["vectors"], atol=1e-6)
     done = _cli(
         "ask", "--json", "Who writes press releases?", "--home", str(reader.home), "--chroma-url", chroma
     )
@@ -274,3 +282,21 @@ def test_unit_closeness_is_the_cosine_to_each_units_mean_passage(ready):
     assert (generation_dir(ready, store.generation) / PROFILES).is_file()
     units, matrix = unit_means(np.asarray(store.saved), [c.owner for c in store.chunks.values()])
     assert units == store.profiles[0] and np.allclose(matrix, store.profiles[1], atol=1e-6)
+
+
+def test_old_generations_leave_the_server_with_their_unit_profiles(corpus_copy, tmp_path):
+    """Each generation on the server has its chunks' collection and its unit profiles; ingest keeps the one it
+    replaced (for readers that opened it a moment ago) and removes both collections of any older one (a
+    server of its own: ingest prunes every other whosejob collection it finds)."""
+    from assistant.index.chroma import COLLECTION_PREFIX, UNITS, client
+
+    with chroma_server(tmp_path / "data") as (url, _pid):
+        s = settings.load(environ={}, home=tmp_path / "home", corpus=corpus_copy, chroma_url=url)
+        made = []
+        for text in ("公關部負責新聞稿。", "公關部負責新聞稿與記者會。", "公關部負責新聞稿、記者會與危機公關。"):
+            (corpus_copy / "extra.md").write_text(f"# 公關部\n\n{text}\n", encoding="utf-8")
+            made.append(ingest(s, embedder_for(s), progress=False).generation)
+        names = {getattr(c, "name", c) for c in client(s).list_collections()}
+    assert len(set(made)) == 3
+    assert {COLLECTION_PREFIX + g + suffix for g in made[1:] for suffix in ("", UNITS)} <= names
+    assert not {COLLECTION_PREFIX + made[0], COLLECTION_PREFIX + made[0] + UNITS} & names
