@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import CorpusError, IngestBusy
-from assistant.index import chroma, generations, minilm, store
+from assistant.index import chroma, generations, minilm, mirror, store
 from assistant.index.closeness import unit_means
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
@@ -306,7 +306,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         np.save(gen_dir / "vectors.npy", matrix)
         profiles = unit_means(matrix, [c.owner for c in chunks])
         if profiles is not None:
-            np.savez(gen_dir / store.PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
+            np.savez(gen_dir / generations.PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
         if english is not None:
             np.save(gen_dir / minilm.VECTORS, english)
         offtopic = background.vectors(embedder, settings.cache_dir)
@@ -355,7 +355,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
             chroma.publish(settings, {k: v for k, v in meta.items() if k != "files"} | {"vocabulary": list(vocabulary)})
         generations.write_current(settings, meta)
         # Keep the previous generation for readers that opened it a moment ago.
-        store.prune(settings, keep={generation} | ({current["generation"]} if current else set()))
+        mirror.prune(settings, keep={generation} | ({current["generation"]} if current else set()))
         cache.prune()  # conversions of files no longer in the corpus
         return Report(
             files=len(sources), chunks=len(chunks), new=new, updated=updated, deleted=deleted,

@@ -106,7 +106,7 @@ def collection(settings: Settings, generation: str, create: bool = False):
 
 def save_profiles(settings: Settings, generation: str, units: list[str], vectors) -> None:
     """Server mode: keep the unit profiles beside the generation's collection, so that a reader rebuilding
-    its local copy from the server (store.materialize) answers with the same ranker signals as the writer."""
+    its local copy from the server (mirror.materialize) answers with the same ranker signals as the writer."""
     try:
         col = client(settings).get_or_create_collection(COLLECTION_PREFIX + generation + UNITS)
         col.add(ids=[f"u{i}" for i in range(len(units))], embeddings=vectors, metadatas=[{"unit": u} for u in units])

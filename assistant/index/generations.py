@@ -20,6 +20,7 @@ from assistant.settings import Settings
 
 CURRENT = "current.json"
 GENERATIONS = "gens"
+PROFILES = "profiles.npz"  # the units and the mean of each one's passage vectors (Store.profiles)
 
 
 def generation_dir(settings: Settings, generation: str) -> Path:
@@ -86,3 +87,15 @@ def load_chunks(gen_dir: Path) -> list[Chunk]:
 
 def load_vectors(gen_dir: Path) -> np.ndarray:
     return np.load(gen_dir / "vectors.npy")
+
+
+def taxonomy_of(meta: dict, settings: Settings):
+    """The departments a generation was built with: derived from the documents at ingest (kept in the
+    index metadata), or the corpus's saved taxonomy.yaml."""
+    from assistant.verdict.taxonomy import Taxonomy, for_corpus
+
+    derived = meta.get("taxonomy")
+    if derived:
+        return Taxonomy.from_dict(derived)
+    given = for_corpus(settings.corpus)
+    return given if given is not None else Taxonomy({}, derived=True)

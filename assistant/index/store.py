@@ -10,16 +10,13 @@ keyword index and chunk table stay local under WHOSEJOB_HOME: BM25 and the chunk
 this process on every question, a network round trip each would cost more than they do. The
 server also holds the pointer to the current generation (collection `whosejob.current`), so a
 reader on another machine, or one whose local copy is gone, rebuilds the chunk table and the BM25
-index from the collection's documents and metadata (`materialize`) and needs nothing else. The server
+index from the collection's documents and metadata (mirror.py) and needs nothing else. The server
 answers the nearest-neighbour search; the few other chunks a question needs scored (those only BM25 found,
 those near one clause) are scored from the local vectors.npy when there is one, else fetched.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -31,12 +28,8 @@ import numpy as np
 from assistant.errors import IndexMismatch, IndexMissing
 from assistant.index import minilm
 from assistant.index.chroma import (
-    COLLECTION_PREFIX,
-    UNITS,
-    client,
     collection,
     failed,
-    load_profiles,
     server_current,
     short,
     vectorstore,
@@ -44,13 +37,14 @@ from assistant.index.chroma import (
 from assistant.index.closeness import closeness, unit, unit_means
 from assistant.index.generations import (
     CURRENT,
-    GENERATIONS,
+    PROFILES,
     generation_dir,
     load_chunks,
     read_current,
-    write_chunks,
+    taxonomy_of,
     write_current,
 )
+from assistant.index.mirror import materialize, prune
 from assistant.models import Chunk
 from assistant.settings import Settings
 
@@ -59,61 +53,7 @@ from assistant.settings import Settings
 INDEX_VERSION = 41
 
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
-PAGE = 5000  # records per request when reading a server collection back
-
-
-def materialize(settings: Settings, meta: dict) -> None:
-    """Rebuild a generation's chunk table and BM25 index locally from its server collection."""
-    from assistant.index.keyword import KeywordIndex
-
-    gen = meta["generation"]
-    col = collection(settings, gen)
-    rows: list[tuple[int, str, str, dict]] = []
-    try:
-        total = col.count()
-        for offset in range(0, total, PAGE):
-            got = col.get(limit=PAGE, offset=offset, include=["documents", "metadatas"])
-            rows += [(int(m.get("seq", 0)), i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
-    except Exception as err:
-        raise failed(settings, err, "failed while the index was read back") from None
-    rows.sort(key=lambda r: r[0])  # the order ingest wrote: BM25 ties break the same way
-    chunks = [Chunk.from_metadata(i, d, m) for _, i, d, m in rows]
-    target = generation_dir(settings, gen)
-    tmp = target.with_name(f".{gen}.tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    write_chunks(tmp, chunks)
-    from ingest.chunker import keyword_text
-
-    vocabulary = tuple(meta.get("vocabulary") or ())
-    taxonomy = taxonomy_of(meta, settings)
-    KeywordIndex.build([c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks], vocabulary).save(tmp / "keyword")
-    if (profiles := load_profiles(settings, gen)) is not None:
-        np.savez(tmp / PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
-    (tmp / "manifest.json").write_text(json.dumps(dict(meta, materialized=True), ensure_ascii=False, indent=1))
-    shutil.rmtree(target, ignore_errors=True)
-    os.replace(tmp, target)
-
-
-def prune(settings: Settings, keep: set[str], server: bool = True) -> None:
-    """Remove generations (and, from the writer, their server collections) other than `keep`."""
-    root = settings.index_dir / GENERATIONS
-    if root.is_dir():
-        for d in root.iterdir():
-            if d.name not in keep:
-                shutil.rmtree(d, ignore_errors=True)
-    if settings.chroma_url and server:
-        try:
-            api = client(settings)
-            for col in api.list_collections():
-                name = getattr(col, "name", col)
-                if name.startswith(COLLECTION_PREFIX) and name[len(COLLECTION_PREFIX):].removesuffix(UNITS) not in keep:
-                    api.delete_collection(name)
-        except Exception:
-            pass  # a stale server collection costs disk, never correctness
-
-
 EXACT_LIMIT = 20_000  # chunks: scoring all of them is ~3 ms at this size (see Store.dense)
-PROFILES = "profiles.npz"  # in each generation: the units and the mean of each one's passage vectors
 
 
 @dataclass
@@ -219,8 +159,8 @@ class Store:
 
     @cached_property
     def profiles(self) -> tuple[list[str], np.ndarray] | None:
-        """(units, unit vectors): the mean of each unit's passages, saved at ingest (worked out from vectors.npy
-        for a generation built before that); None without local vectors (a reader of a Chroma server)."""
+        """(units, unit vectors): the mean of each unit's passages, saved at ingest or read back from the server
+        (worked out from vectors.npy for a generation built before that); None when neither is here."""
         gen_dir = generation_dir(self.settings, self.generation)
         try:
             with np.load(gen_dir / PROFILES) as saved:
@@ -299,18 +239,6 @@ class Store:
             ]
         near = list(dict.fromkeys(cid for ids in found["ids"] for cid in ids if cid in self.chunks))
         return sorted(self.similarities(vector, near, parts).items(), key=lambda kv: -kv[1])[:k]
-
-
-def taxonomy_of(meta: dict, settings: Settings):
-    """The departments a generation was built with: derived from the documents at ingest (kept in the
-    index metadata), or the corpus's saved taxonomy.yaml."""
-    from assistant.verdict.taxonomy import Taxonomy, for_corpus
-
-    derived = meta.get("taxonomy")
-    if derived:
-        return Taxonomy.from_dict(derived)
-    given = for_corpus(settings.corpus)
-    return given if given is not None else Taxonomy({}, derived=True)
 
 
 _cache: dict[tuple[str, str | None], tuple[float, Store]] = {}

@@ -106,7 +106,7 @@ def test_a_reader_without_the_local_copy_rebuilds_it_from_the_server(server_home
     assert not same[1] and not same[2], same
     import numpy as np
 
-    from assistant.index.store import PROFILES
+    from assistant.index.generations import PROFILES
 
     # the units' mean passage vectors (a ranker signal) come back from the server too
     with np.load(mine / PROFILES) as written, np.load(theirs / PROFILES) as read:
@@ -277,7 +277,7 @@ def test_unit_closeness_is_the_cosine_to_each_units_mean_passage(ready):
     assert set(store.word_owners("新聞稿和危機公關歸誰管?")) <= owners
     # ingest saved the profiles; a generation without the file works them out from vectors.npy alike
     from assistant.index.closeness import unit_means
-    from assistant.index.store import PROFILES
+    from assistant.index.generations import PROFILES
 
     assert (generation_dir(ready, store.generation) / PROFILES).is_file()
     units, matrix = unit_means(np.asarray(store.saved), [c.owner for c in store.chunks.values()])
