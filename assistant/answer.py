@@ -84,14 +84,15 @@ def answer(
         split = [] if follow_up else clauses(query.text, store.keyword.content_words)
         vector, *parts = embed_queries(embedder, [query.text, *split])
     pool = search(store, embedder, query, max(k, POOL), fusion, vector, parts) if text else []
-    if any(h.chunk.clauses for h in pool):  # most passages have none: no second tokenizing of the question
-        pool = attribute(pool, set(store.keyword.content_words(query.text)), store.keyword.content_words)
+    content = store.keyword.content_words(query.text)  # once: clauses, word coverage and unit signals read it
+    if any(h.chunk.clauses for h in pool):
+        pool = attribute(pool, set(content), store.keyword.content_words)
     hits = pool[:k]
     # An English question reads English passages closer through MiniLM: a signal for the ranker's choice.
     english: dict[str, float] = {}
     if lang == "en" and pool and store.english is not None and (model := minilm.model(settings.cache_dir)) is not None:
         english = store.english_similarities(model.embed([query.text])[0], [h.chunk.id for h in pool])
-    coverage = store.keyword.coverage(query.text, query.glossed)
+    coverage = store.keyword.coverage(query.text, query.glossed, content)
     # A question in another language than (nearly all of) the sources shares few words with them.
     cross = (1.0 - store.chinese_share if lang == "en" else store.chinese_share) < FOREIGN_BELOW
     yardstick = (store.meta.get("background") or {}).get(family(lang))
@@ -100,7 +101,9 @@ def answer(
         background=yardstick, pool=pool, offtopic=store.offtopic_similarity(vector),
         lexical=(store.meta.get("lexical") or {}).get(family(lang)),
         uncovered=uncovered(text, store.meta.get("topics")), english=english,
-        profiles=store.unit_closeness(vector), words=store.word_owners(query.text),
+        # which unit the question is about, for the ranker (departments read from the documents only)
+        profiles=store.unit_closeness(vector) if taxonomy.derived else None,
+        words=store.word_owners(content) if taxonomy.derived else None,
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

@@ -306,7 +306,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         np.save(gen_dir / "vectors.npy", matrix)
         profiles = unit_means(matrix, [c.owner for c in chunks])
         if profiles is not None:
-            np.savez(gen_dir / generations.PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
+            generations.write_profiles(gen_dir, profiles)
         if english is not None:
             np.save(gen_dir / minilm.VECTORS, english)
         offtopic = background.vectors(embedder, settings.cache_dir)

@@ -89,6 +89,21 @@ def load_vectors(gen_dir: Path) -> np.ndarray:
     return np.load(gen_dir / "vectors.npy")
 
 
+def write_profiles(gen_dir: Path, profiles: tuple[list[str], np.ndarray]) -> None:
+    """The units and their mean passage vectors (closeness.unit_means), as `profiles.npz`."""
+    np.savez(gen_dir / PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
+
+
+def read_profiles(gen_dir: Path) -> tuple[list[str], np.ndarray] | None:
+    """What `write_profiles` saved; None when the generation has no such file (or a broken one)."""
+    try:
+        with np.load(gen_dir / PROFILES) as saved:
+            units, vectors = [str(u) for u in saved["units"]], saved["vectors"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return (units, vectors) if len(units) == len(vectors) else None
+
+
 def taxonomy_of(meta: dict, settings: Settings):
     """The departments a generation was built with: derived from the documents at ingest (kept in the
     index metadata), or the corpus's saved taxonomy.yaml."""

@@ -221,16 +221,16 @@ class KeywordIndex:
         scores = getattr(self.bm25, "scores", None)  # bm25s just built; SavedScores holds the same arrays
         return (scores["indices"], scores["indptr"]) if scores is not None else (self.bm25.indices, self.bm25.indptr)
 
-    def word_owners(self, query: str, unit_of: np.ndarray, units: int) -> np.ndarray:
+    def word_owners(self, content: list[str], unit_of: np.ndarray, units: int) -> np.ndarray:
         """Per unit (`unit_of`: each row's unit number, -1 for none), the share of the passages holding each of
-        the question's words that are the unit's, averaged over the words weighted by squared IDF: which
-        unit's passages the question's rarer words live in, even where no single passage holds them all."""
+        the question's words (`content_words`) that are the unit's, averaged over the words weighted by squared
+        IDF: which unit's passages the question's rarer words live in, even where no passage holds them all."""
         out = np.zeros(units)
         if not self.ids or not units:
             return out
         indices, indptr = self.postings()
         total = 0.0
-        for w in dict.fromkeys(self.content_words(query)):
+        for w in dict.fromkeys(content):
             t = self.bm25.vocab_dict.get(w)
             if t is None or t + 1 >= len(indptr) or indptr[t + 1] == indptr[t]:
                 continue
@@ -260,12 +260,12 @@ class KeywordIndex:
                     out.append(term)
         return sorted(out)
 
-    def coverage(self, query: str, glossed: frozenset[str] = frozenset()) -> float:
+    def coverage(self, query: str, glossed: frozenset[str] = frozenset(), content: list[str] | None = None) -> float:
         """Share of the question's content words the sources contain (English words: via the glossary).
 
         Off-topic questions (recipes, VPN, backend code) are mostly words the sources never use.
         """
-        content = self.content_words(query)
+        content = self.content_words(query) if content is None else content  # `content`: already worked out
         if not content:
             return 0.0
         vocab = self.bm25.vocab_dict if self.ids else {}

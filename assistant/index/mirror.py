@@ -7,10 +7,8 @@ import json
 import os
 import shutil
 
-import numpy as np
-
 from assistant.index.chroma import COLLECTION_PREFIX, UNITS, client, collection, failed, load_profiles
-from assistant.index.generations import GENERATIONS, PROFILES, generation_dir, taxonomy_of, write_chunks
+from assistant.index.generations import GENERATIONS, generation_dir, taxonomy_of, write_chunks, write_profiles
 from assistant.models import Chunk
 from assistant.settings import Settings
 
@@ -43,7 +41,7 @@ def materialize(settings: Settings, meta: dict) -> None:
     taxonomy = taxonomy_of(meta, settings)
     KeywordIndex.build([c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks], vocabulary).save(tmp / "keyword")
     if (profiles := load_profiles(settings, gen)) is not None:
-        np.savez(tmp / PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])
+        write_profiles(tmp, profiles)
     (tmp / "manifest.json").write_text(json.dumps(dict(meta, materialized=True), ensure_ascii=False, indent=1))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(tmp, target)

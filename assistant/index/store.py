@@ -37,10 +37,10 @@ from assistant.index.chroma import (
 from assistant.index.closeness import closeness, unit, unit_means
 from assistant.index.generations import (
     CURRENT,
-    PROFILES,
     generation_dir,
     load_chunks,
     read_current,
+    read_profiles,
     taxonomy_of,
     write_current,
 )
@@ -161,14 +161,9 @@ class Store:
     def profiles(self) -> tuple[list[str], np.ndarray] | None:
         """(units, unit vectors): the mean of each unit's passages, saved at ingest or read back from the server
         (worked out from vectors.npy for a generation built before that); None when neither is here."""
-        gen_dir = generation_dir(self.settings, self.generation)
-        try:
-            with np.load(gen_dir / PROFILES) as saved:
-                units, vectors = [str(u) for u in saved["units"]], saved["vectors"]
-            if len(units) == len(vectors):
-                return units, vectors
-        except (OSError, ValueError, KeyError):
-            pass
+        saved = read_profiles(generation_dir(self.settings, self.generation))
+        if saved is not None:
+            return saved
         return unit_means(self.saved, [c.owner for c in self.chunks.values()]) if self.saved is not None else None
 
     def unit_closeness(self, vector: list[float] | None) -> dict[str, float]:
@@ -187,10 +182,10 @@ class Store:
         number = {u: i for i, u in enumerate(units)}
         return units, np.asarray([number.get(o, -1) for o in owners], dtype=np.int64)
 
-    def word_owners(self, text: str) -> dict[str, float]:
-        """Which units' passages the question's words live in (KeywordIndex.word_owners), by unit."""
+    def word_owners(self, content: list[str]) -> dict[str, float]:
+        """Which units' passages the question's words (`content_words`) live in (KeywordIndex.word_owners)."""
         units, unit_of = self.keyword_units
-        shares = self.keyword.word_owners(text, unit_of, len(units))
+        shares = self.keyword.word_owners(content, unit_of, len(units))
         return {u: float(x) for u, x in zip(units, shares, strict=True) if x}
 
     @cached_property

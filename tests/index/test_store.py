@@ -274,7 +274,7 @@ def test_unit_closeness_is_the_cosine_to_each_units_mean_passage(ready):
     assert close["公關部"] == pytest.approx(expected, abs=1e-5)
     assert store.unit_closeness(vector[:10]) == {} and store.unit_closeness(None) == {}
     assert max(close, key=close.get) == "公關部"  # the press-release question is nearest the PR unit's passages
-    assert set(store.word_owners("新聞稿和危機公關歸誰管?")) <= owners
+    assert set(store.word_owners(store.keyword.content_words("新聞稿和危機公關歸誰管?"))) <= owners
     # ingest saved the profiles; a generation without the file works them out from vectors.npy alike
     from assistant.index.closeness import unit_means
     from assistant.index.generations import PROFILES
