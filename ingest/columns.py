@@ -5,8 +5,37 @@ from __future__ import annotations
 
 import re
 
-from . import forms, headers, tables
+from . import charters, forms, headers, tables
 from .names import CJK
+
+
+def short_names(text: str) -> list[tuple[str | None, str | None, list[str], str]]:
+    """Units a table of short names gives (「代碼／簡稱 | 單位全名 | 所屬處 | 英文」, "Team | Abbrev. | Part of"):
+    (full name, parent, its code and English name, code) per row; the full name is None where the row says its
+    code is no unit (「製作人 | （職稱，非單位）」), so a RACI column headed by it is none either."""
+    out: list[tuple[str | None, str | None, list[str], str]] = []
+    for table in tables.find(text, tables.line_spans(text)).values():
+        if table.kind in ("raci", "form"):
+            continue
+        heads = [headers.column_name(c.text) for c in table.header]
+        code = next((j for j, h in enumerate(heads) if headers.CODE_HEADER.match(h)), None)
+        full = next((j for j, h in enumerate(heads) if j != code and (headers.FULL_NAME_HEADER.match(h) or headers.UNIT_HEADER.match(h))), None)
+        if code is None or full is None:
+            continue
+        up = next((j for j, h in enumerate(heads) if headers.PARENT_HEADER.match(h)), None)
+        english = next((j for j, h in enumerate(heads) if headers.ENGLISH_HEADER.match(h)), None)
+        for _, cells in table.rows:
+            row = [c.text for c in cells] + [""] * (len(heads) - len(cells))
+            short, name = row[code].strip(), row[full].strip()
+            if not short or len(short) > 20 or not name:
+                continue
+            if re.match(r"^[（(—–-]", name):  # 「（職稱，非單位）」, "(vendor)", "—": the code names no unit
+                out.append((None, None, [], short))
+                continue
+            parent = (row[up].strip() or None) if up is not None else None
+            also = [row[english].strip()] if english is not None and 2 <= len(row[english].strip()) <= 40 else []
+            out.append((name, parent if parent and not re.match(r"^[—–-]+$", parent) else None, [short, *also], short))
+    return out
 
 
 def units_in(text: str) -> list[tuple[str, bool, str | None]]:
@@ -16,10 +45,19 @@ def units_in(text: str) -> list[tuple[str, bool, str | None]]:
     construction, parent as written) triples."""
     found: list[tuple[str, bool, str | None]] = []
     for table in tables.find(text, tables.line_spans(text)).values():
+        if table.kind == "form":  # 「部门名称 | X」 with 「上级部门 | Y」 and 「下设科室 | 1. Z科：…」
+            pairs = charters.fields(table)
+            written = next(v.text for label, v in pairs if v.text.startswith(table.form_unit))
+            parent = next((re.sub(r"\s*[（(].*$", "", v.text).strip() or None for label, v in pairs
+                           if headers.PARENT_HEADER.match(label)), None)
+            found.append((written, True, parent))
+            found += [(c, True, table.form_unit) for label, v in pairs if headers.CHILD_HEADER.match(label)
+                      for c in charters.children(v.text) if CJK.search(c) or c[:1].isupper()]
+            continue
         header = [c.text for c in table.header]
         body = [[c.text for c in cells] for _, cells in table.rows if len(cells) == len(header)]
-        up = next((j for j, h in enumerate(header) if headers.PARENT_HEADER.match(h.strip())), None)
-        down = next((j for j, h in enumerate(header) if headers.CHILD_HEADER.match(h.strip())), None)
+        up = next((j for j, h in enumerate(header) if headers.PARENT_HEADER.match(headers.column_name(h))), None)
+        down = next((j for j, h in enumerate(header) if headers.CHILD_HEADER.match(headers.column_name(h))), None)
         for j, head in enumerate(header):
             cells = [r[j] for r in body if r[j]]
             if not cells:
@@ -29,9 +67,9 @@ def units_in(text: str) -> list[tuple[str, bool, str | None]]:
                 # is itself 審核 / 核定 (a data row read as the header)
                 if table.kind == "raci" and not headers.roles(head) and not headers.POST_HEADER.search(head):
                     found.append((head, True, None))
-            elif j == 0 and headers.UNIT_HEADER.match(head.strip()) and table.kind != "raci":
+            elif j == table.owner_col and table.kind == "directory":
                 for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)
-                    names = [n.strip() for n in row[0].split(";") if 2 <= len(n.strip()) <= 40]
+                    names = [n.strip() for n in row[j].split(";") if 2 <= len(n.strip()) <= 40]
                     parent = (row[up].split(";")[0].strip() or None) if up is not None else None
                     found += [(names[0], True, parent)] if names else []
                     if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」

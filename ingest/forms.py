@@ -222,6 +222,18 @@ def _children(units: dict, label: str) -> bool:
     return any(u.parent == label for u in units.values())
 
 
+def cased(units: dict, by_alias: dict[str, str]) -> None:
+    """A unit found first in capitals ("FINANCE & OPERATIONS", a heading's style) is labelled as the documents
+    write it elsewhere ("Finance & Operations")."""
+    for unit in list(units.values()):
+        written = next((a for a in unit.aliases if key(a) == key(unit.label) and not a.isupper()), None)
+        if unit.label.isupper() and written:
+            old = unit.label
+            units[written] = units.pop(old)
+            unit.label, unit.aliases = written, [a for a in unit.aliases if a != written]
+            _repoint(units, by_alias, old, written)
+
+
 def adopt(units: dict, child: str | None, parent: str | None) -> None:
     """`parent` becomes `child`'s parent when it has none yet and that makes no loop."""
     if child and parent and child != parent and not units[child].parent and child not in lineage(units, parent):

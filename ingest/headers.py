@@ -42,11 +42,18 @@ _UNIT_COLUMN = (r"team|teams|team name|department|departments|department name|un
 UNIT_HEADER = re.compile(rf"^(?:{_UNIT_COLUMN})(?:\s*[/／]\s*(?:{_UNIT_COLUMN}))*$", re.I)
 # Its column that names each unit's parent.
 PARENT_HEADER = re.compile(r"^(part of|parent|parent team|parent unit|reports to|belongs to|directorate|division|"
-                           r"上级部门|上級部門|所属部门|所屬部門|所属中心|所屬中心|"
+                           r"上级部门|上級部門|所属部门|所屬部門|所属中心|所屬中心|所屬處|所属处|"
                            r"隶属部门|隸屬部門|上级单位|上級單位|归属部门|歸屬部門)$", re.I)
 # Its column that lists each unit's own sub-units (「所屬課別」: 人事課、總務課).
-CHILD_HEADER = re.compile(r"^(sub-teams|subteams|teams within|所屬課別|所属科别|所屬科室|所属科室|下設單位|下设单位|下設部門|下设部门|下設|下设|下轄|下辖|"
+CHILD_HEADER = re.compile(r"^(sub-teams|subteams|teams within|下设科室|下設科室|下设机构|下設機構|内设机构|內設機構|所屬課別|所属科别|所屬科室|所属科室|下設單位|下设单位|下設部門|下设部门|下設|下设|下轄|下辖|"
                           r"下屬部門|下属部门|下轄單位|下辖单位|所屬單位|所属单位)$", re.I)
+# A table of units' short names: a code / abbreviation column beside their full names (「代碼／簡稱 | 單位全名」,
+# "Team | Abbrev."), with maybe their English names: the codes a RACI's columns or a flow chart use.
+_CODE = r"code|codes|abbr\.?|abbrev\.?|abbreviation|short name|short form|acronym|代碼|代码|代號|代号|簡稱|简称|縮寫|缩写"
+CODE_HEADER = re.compile(rf"^(?:{_CODE})(?:\s*[/／]\s*(?:{_CODE}))?$", re.I)
+FULL_NAME_HEADER = re.compile(r"^(?:full name|full unit name|unit name|team name|department name|name|全名|全稱|全称|"
+                              r"單位全名|单位全名|單位全稱|单位全称|部門全名|部门全名|完整名稱|完整名称)$", re.I)
+ENGLISH_HEADER = re.compile(r"^(?:english|english name|英文|英文名|英文名稱|英文名称|英文全名)$", re.I)
 SUPPORT_HEADER = re.compile(
     r"^(support|supporting|supporting teams?|contributors?|consulted|informed|helpers?|also involved|escalate to|"
     r"support group|support team|resolver group|"
@@ -80,6 +87,19 @@ def column_name(header: str) -> str:
     qualifies the column, it does not name it."""
     return re.sub(r"\s*[（(][^()（）]{1,20}[)）]\s*$", "", header).strip()
 
+
+# The other fields of a unit's form (a charter, a 部门职责说明书's table per department: 「部门名称 | X」 then
+# 「部门职责 | …」): what it does, who leads it, how to reach it. With the unit's own field they tell a form
+# from a directory whose first column is headed 部门名称 / Team (tables.py).
+FORM_FIELD = re.compile(
+    r"^(?:mission|purpose|scope|remit|charter|responsibilities|duties|what we do|we own|what we own|owns|lead|leads|"
+    r"team lead|manager|head|contact|contacts|slack|channel|channels|email|e-mail|phone|escalation|headcount|"
+    r"last reviewed|location)$|职责|職責|职能|職能|负责人|負責人|联系|聯絡|联络|电话|電話|邮箱|郵箱|编制|編制",
+    re.I,
+)
+# A form's row about other units' work, not the form's own: "We don't own (go to …)", 「主要协作部门」
+NOT_OWN_FIELD = re.compile(r"\b(?:don't|do not|doesn't|does not|not|isn't|never)\b|不负责|不負責|不属于|不屬於|非本|协作|協作|"
+                           r"配合|协同|協同|协助|協助|相关部门|相關部門|\bsupport|\bwork with|\bhand-?offs?\b", re.I)
 
 # A form's field that says which unit the form is about: a job description's 「所属部门 | 人资部 | 所属科室/组 |
 # 薪酬绩效科」, "Department | Finance".

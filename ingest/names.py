@@ -25,7 +25,8 @@ SHORT_LINE = 40
 VERB = re.compile(r"(?<![a-z])(owns|is|are|does|do|handles|manages|runs|looks|takes)(?![a-z])|负责|負責|掌理", re.I)
 # Function words that end the text before a unit's name in a sentence: 「与客户的沟通由市场部负责」.
 CONJUNCTIONS = {"与", "與", "和", "及"}
-ZH_BEFORE_NAME = re.compile(r"[由归歸属屬与與和及的向找交请請经經对對在将將为為是、，,：:；;（(]")
+ZH_BEFORE_NAME = re.compile(r"[由归歸属屬与與和及的向找交请請经經对對在将將为為是设設、，,：:；;（(]|設立|设立|成立")
+BILINGUAL = re.compile(r"^([\u4e00-\u9fff]{2,12})\s+([A-Za-z][A-Za-z&/.' -]*[A-Za-z])(?:\s+\S.*)?$")
 
 
 @lru_cache(maxsize=1)
@@ -210,6 +211,11 @@ def read_name(title: str) -> tuple[str, list[str]] | None:
     text = re.split(r"\s+[–—|-]\s+|[：:]\s*", text)[0].strip()
     aliases = [a for m in PAREN.finditer(text) for a in aliases_in(m.group(1))]
     text = PAREN.sub("", text).strip()
+    # 「玩家支援組 Player Support」, 「數據分析組 Data Team 2025/7/15 自行銷處移入」: a Chinese unit's name, its English
+    # name after it (then maybe a note): the Chinese name, the English one and both together its aliases
+    both = BILINGUAL.match(text)
+    if both and is_cjk_unit(both.group(1)):
+        text, aliases = both.group(1), [*aliases, both.group(2), f"{both.group(1)} {both.group(2)}"]
     m = re.match(r"(.+?),\s*(?:part of|within|under)\s+(.+)$", text, re.I)
     if m:
         text = m.group(1)

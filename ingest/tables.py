@@ -12,6 +12,9 @@ Recognised kinds:
   named (departments) but do not vote.
 * Owner table: a column headed Owner / Owner team / Responsible / 负责部门 / 主责部门 …: the unit in that
   cell owns the row; units in a Support / 配合部门 / 协办 column are named.
+* Form of one unit: two columns of field and value, one field naming the unit (部门名称 | X, Team | X) and
+  others what it does, its parent, its sub-units (部门职责, 上级部门, 下设科室, Mission, We own): every row is
+  that unit's, except rows about other units' work ("We don't own", 主要协作部门), read as plain rows.
 * Directory of units: a first column headed Team / Office / 部门名称 …: the row is that unit's, quoted by its
   longest column (what the unit does); a Part of / 上级部门 column gives its parent (ingest/units.py).
 * Any other table: the row is plain text evidence; a unit it names up front owns it, as for a sentence.
@@ -22,10 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import charters
 from .headers import (
     NUMBER_CELL,
     OWN_FIELD,
     OWNER_HEADER,
+    PARENT_HEADER,
     POST_HEADER,
     SUPPORT_HEADER,
     TASK_HEADER,
@@ -60,11 +65,12 @@ class Table:
     last: int  # line index of the last row (inclusive)
     header: list[Cell]
     rows: list[tuple[int, list[Cell]]]  # (line index, cells)
-    kind: str = "plain"  # raci | owner | directory | plain
+    kind: str = "plain"  # raci | owner | directory | form | plain
     task: int = 0  # column holding what the row is about
     units: dict[int, str] = field(default_factory=dict)  # raci: column -> unit name as written
     owner_col: int | None = None
     support_cols: tuple[int, ...] = ()
+    form_unit: str | None = None  # form: the unit its fields describe, as written (parentheses cut)
 
 
 @dataclass
@@ -108,7 +114,7 @@ def _cell_spans(text: str, a: int, b: int) -> list[Cell]:
     return cells
 
 
-def _quote_span(text: str, c: Cell) -> tuple[int, int]:
+def quote_span(text: str, c: Cell) -> tuple[int, int]:
     """The cell's words as written, without markup at the edges: [X](url) -> X, **X** -> X."""
     s, e = c.start, c.end
     raw = text[s:e]
@@ -161,6 +167,9 @@ def find(text: str, spans: list[tuple[int, int]]) -> dict[int, Table]:
 def classify(table: Table) -> None:
     width = len(table.header)
     body = [cells for _, cells in table.rows]
+    if width == 2 and (unit := charters.unit_of(table)):
+        table.kind, table.task, table.form_unit = "form", 1, unit
+        return
     raci_cols = {}
     for j in range(width):
         values = [r[j].text for r in body if j < len(r) and r[j].text]
@@ -175,10 +184,12 @@ def classify(table: Table) -> None:
                           next((j for j in range(width) if j not in raci_cols), 0))
         return
     heads = [column_name(h.text) for h in table.header]
-    if width >= 2 and UNIT_HEADER.match(heads[0].strip()):
-        # a directory of units: each row is the first cell's unit, quoted by what it says the unit does
-        table.kind, table.owner_col = "directory", 0
-        lengths = {j: sum(len(r[j].text) for r in body if j < len(r)) for j in range(1, width)}
+    # a directory of units: each row is its first unit column's unit (after its parent's: 「所属中心 | 部门 | …」),
+    # quoted by what it says the unit does
+    col = next((j for j, h in enumerate(heads) if UNIT_HEADER.match(h.strip())), None)
+    if width >= 2 and col is not None and all(PARENT_HEADER.match(h.strip()) for h in heads[:col]):
+        table.kind, table.owner_col = "directory", col
+        lengths = {j: sum(len(r[j].text) for r in body if j < len(r)) for j in range(width) if j != col}
         table.task = max(lengths, key=lengths.get)
         return
     owner = next((j for j, h in enumerate(heads) if OWNER_HEADER.match(h)), None)
@@ -238,6 +249,8 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 def rows(text: str, table: Table) -> list[Row]:
     """One Row per body row of `table` that has something to quote."""
     out: list[Row] = []
+    if table.kind == "form":
+        return charters.rows(text, table)
     heads = [h.text for h in table.header]
     unit_col = table.owner_col if table.kind in ("owner", "directory") else None
     above = ""
@@ -255,7 +268,7 @@ def rows(text: str, table: Table) -> list[Row]:
             key = next((j for j, c in enumerate(cells) if c.text and not roles(c.text) and not SERIAL.fullmatch(c.text)), key)
         if key is None:
             continue
-        s, e = _quote_span(text, cells[key])
+        s, e = quote_span(text, cells[key])
         if e <= s:
             continue
         pairs = [f"{h}: {v}" for h, v in zip(heads, values, strict=False) if v and h]
@@ -277,14 +290,14 @@ def rows(text: str, table: Table) -> list[Row]:
                 f"{words[r]}: {', '.join(by_role[r])}" for r in "RACI" if by_role.get(r)
             )
         elif table.kind == "directory":
-            owner = values[0].split(";")[0].strip() or None
+            owner = values[table.owner_col].split(";")[0].strip() or None
             named = [owner] if owner else []
         elif table.kind == "owner":
             owners = owner_names(values[table.owner_col]) if table.owner_col < len(values) else []
             owner = owners[0] if owners else None
             named = owners + [u for j in table.support_cols if j < len(values) for u in owner_names(values[j])]
         named_t = tuple(dict.fromkeys(named))
-        pieces = list(_pieces(text, s, e)) if table.kind in ("directory", "plain") else []
+        pieces = list(cell_pieces(text, s, e)) if table.kind in ("directory", "plain") else []
         if len(pieces) < 2:
             out.append(Row(s, e, line, context, owner, accountable, named_t))
             continue
@@ -298,7 +311,7 @@ def rows(text: str, table: Table) -> list[Row]:
     return out
 
 
-def _pieces(text: str, s: int, e: int):
+def cell_pieces(text: str, s: int, e: int):
     """(start, end) of the "; "-separated parts of text[s:e] that have words."""
     pos = s
     for part in text[s:e].split("; "):
@@ -331,6 +344,9 @@ def chunks(source: str, text: str, table: Table, section: str, taxonomy, line_of
         mentions = [label for label, _ in taxonomy.mentions(r.context)]
         if table.kind == "plain":
             owner = mentions[0] if mentions else fallback
+            accountable = None
+        elif table.kind == "form":  # the form's unit, or (a row on others' work) the unit it names
+            owner = unit(r.owner) if r.owner else (mentions[0] if mentions else None)
             accountable = None
         elif table.kind in ("owner", "directory"):  # an owner cell the taxonomy does not know ("Your manager"): as for text
             owner = unit(r.owner) or next((unit(n) for n in r.named if unit(n)), None) or fallback

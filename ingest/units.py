@@ -74,10 +74,13 @@ def find_units(sources) -> list[Unit]:
     clashes: list[tuple[str, str]] = []  # (unit, another unit's name given as its alias)
 
     def add(name: str, aliases: list[str], source: str, how: str, parent: str | None = None) -> str | None:
+        name = SET_UP.sub("", name)  # 「新設海外發行組」 sets up 海外發行組
         k = key(name)
         if len(k) < 2 or re.search(r"['’]s$", name):  # "The CIO's office": a possessive names no unit
             return None
         if name.startswith(DETERMINER_WORDS_ZH) or not balanced(name) or several(name) or is_post_en(name):
+            return None
+        if CJK.search(name) and re.search(r"[：:，,。；;]", name):  # 「五個處：營運處」: a sentence's words, not a name
             return None
         # "Quality & Regulatory Affairs (QA/RA)" names the unit a table wrote only as "QA/RA"
         label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and forms.short_for(a, name)), None)
@@ -179,12 +182,23 @@ def find_units(sources) -> list[Unit]:
                 parent = add(group, [], src.name, "heading") if group else headings.enclosing(nodes, i, label_of, page)
                 label_of[i] = add(name, aliases + first_aliases(name, first, strict=True), src.name, "heading", parent=parent)
         outlines.append((src, page, nodes, label_of, title, groups))
+    # A table of short names first: the codes a RACI's columns use are its units' names, not units of their own
+    not_units: set[str] = set()
+    for src in sources:
+        for name, parent, aliases, code in columns.short_names(src.text):
+            named = read_name(name) if name else None
+            if named:
+                add(named[0], named[1] + aliases, src.name, "table", parent=_resolve(parent, by_alias) if parent else None)
+            elif name is None:
+                not_units.add(key(code))
     sentence_names: list[tuple[str, str]] = []
     by_names: list[tuple[str, str]] = []
     children_of: list[tuple[str, str, str]] = []  # (parent as written before 下设, child, source)
     for src, page, *_ in outlines:
         text = src.text
         for name, team, parent in columns.units_in(text):
+            if key(name) in not_units:
+                continue
             named = read_name(name)
             # An owner cell names a team ("Team CDP", "Security Committee") or a known unit; a person's
             # name ("Kendal", "@someone") in an owner column is not a unit.
@@ -223,6 +237,11 @@ def find_units(sources) -> list[Unit]:
     for name, source in sorted(dict.fromkeys(sentence_names), key=lambda ns: len(ns[0])):
         # 「该组」「各车间」 point back at a unit; 「质量管理部计量室」 is a known unit's part.
         known = any(k in key(name) for k in by_alias if len(k) >= 2)
+        # 「QA 品保組負責……」: the Chinese part of a known 「QA 品保組」 is its short name, not another unit
+        whole = next((lab for k, lab in by_alias.items() if k.endswith(key(name)) and LATIN_LEAD.fullmatch(k[: -len(key(name))])), None)
+        if whole and not known:
+            add(whole, [name], source, "sentence")
+            continue
         if is_cjk_unit(name) and read_name(name) and name[0] not in DETERMINERS_ZH and not known:
             add(name, [], source, "sentence")
 
@@ -303,10 +322,15 @@ def find_units(sources) -> list[Unit]:
     forms.renamed(units, by_alias, sources)
     forms.bilingual(units, by_alias, sources)
     forms.spelled_out(units, by_alias)
+    forms.cased(units, by_alias)
     for k, n in title_names.items():
         if by_alias.get(k) in units:
             units[by_alias[k]].pages += n
     return list(units.values())
+
+
+SET_UP = re.compile(r"^(?:[新另增][設设]|[設设]立|成立)(?=[\u4e00-\u9fff]{2})")
+LATIN_LEAD = re.compile(r"[a-z0-9&/.+ -]+")
 
 
 def _resolve(name: str, by_alias: dict[str, str]) -> str | None:

@@ -119,7 +119,11 @@ class Taxonomy:
                 for n in (dep.label, *dep.aliases):
                     self._by_name_key.setdefault(name_key(n), dep.label)
             self._by_name_key.pop("", None)
-        return self._by_name_key.get(name_key(name))
+        found = self._by_name_key.get(name_key(name))
+        if found is None and (m := re.match(r"^([^()（）]{2,40}?)\s*[（(][^()（）]+[)）]\s*$", name)):
+            # 「專案管理組（PMO）」, "Site Reliability Engineering (SRE)": the name before its parenthesis
+            found = self._by_name_key.get(name_key(m.group(1)))
+        return found
 
     def ancestors(self, label: str) -> list[str]:
         """Parents of `label`, nearest first."""

@@ -115,9 +115,11 @@ class Out:
 
 
 def table_or_text(out: Out, rows: list[list[str]], locations: list[str] | None = None) -> None:
-    """A real table as a pipe table; a one-column or layout table (long cells) as paragraphs."""
+    """A real table as a pipe table; a one-column or layout table (long cells, unless a form's) as paragraphs."""
     width = max((sum(1 for c in r if c) for r in rows), default=0)
-    if width < 2 or any(len(c) > 400 for r in rows for c in r):
+    # a form of fields (「部门职责 | 1. …」, "We own | …"): short labels before values however long they run
+    form = width == 2 and len(rows) >= 3 and all(len(r) == 2 and len(r[0]) <= 30 for r in rows)
+    if width < 2 or (not form and any(len(c) > 400 for r in rows for c in r)):
         for i, r in enumerate(rows):
             if locations:
                 out.mark(locations[i])

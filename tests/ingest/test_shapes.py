@@ -49,10 +49,16 @@ SHAPE_NAMES = ["tongxi-regulation", "brackenfold-wiki", "yunfan-policies", "harb
 ROUND_17 = ["lanjiang-hospital", "dongbin-port", "meridale-notion", "wyrebridge-council"]
 ROUND_18 = ["hollowmere-retail", "qinghe-foundation", "hengyue-machinery"]
 ROUND_19 = ["ashgrove-water", "yunqi-tech", "harbourlight-hotel"]
+# round 21: a SaaS company's team charters (a Google Doc of key–value tables), org directory workbook, help page
+# and incident policy (PDF); a logistics group's 部门职责说明书 (a table of fields per department, sub-units only in
+# its 下设科室 cells), 流程 PDF of short names, 机构调整通知 and FAQ workbook; a Taiwanese game studio's wiki pages
+# (「玩家支援組 Player Support」 headings), handbook PDF, RACI of short names spelled out on a 單位代碼 sheet and a
+# reorganisation notice.
+ROUND_21 = ["copperline-software", "jinhe-logistics", "xingyao-games"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",
-                                    *(SHAPES / n for n in SHAPE_NAMES + ROUND_17 + ROUND_18 + ROUND_19)], ids=lambda p: p.name)
+                                    *(SHAPES / n for n in SHAPE_NAMES + ROUND_17 + ROUND_18 + ROUND_19 + ROUND_21)], ids=lambda p: p.name)
 def test_discovers_at_least_90_percent_of_units_under_their_own_names(folder):
     corpus = folder / "documents"
     tax = units.discover(_sources(corpus))
@@ -123,3 +129,17 @@ def test_a_bilingual_hotel_group_s_units_are_one_unit_in_two_languages():
     assert tax.departments["接待處"].parent == tax.departments["禮賓組"].parent == "前堂部"
     assert tax.departments["洗衣房"].parent == "房務部" and tax.departments["港灣軒中菜廳"].parent == "餐飲部"
     assert not any("Harbourlight" in d.label for d in tax)  # the group itself, in either language
+
+
+def test_a_raci_of_short_names_and_forms_of_fields_give_the_round_21_units_and_no_field_labels():
+    """xingyao's RACI columns (營運, CS/PS, 數據) are aliases of the 單位代碼 sheet's units, 製作人 (「（職稱，非單位）」)
+    is none; jinhe's 科 come from their departments' 下设科室 cells; no form's field label is a unit."""
+    game = units.discover(_sources(SHAPES / "xingyao-games" / "documents"))
+    assert game.resolve("CS/PS") == game.resolve("客服組") == "玩家支援組"
+    assert game.resolve("數據") == "數據分析組" and game.resolve("營運") == "LiveOps 營運組"
+    assert game.resolve("製作人") is None
+    group = units.discover(_sources(SHAPES / "jinhe-logistics" / "documents"))
+    assert group.departments["库存管理科"].parent == "仓储运营部" and group.departments["档案室"].parent == "总裁办公室"
+    saas = units.discover(_sources(SHAPES / "copperline-software" / "documents"))
+    for tax in (group, saas):
+        assert not {"上级部门", "下设科室", "主要协作部门", "Slack", "Last reviewed", "Parent team"} & set(tax.departments)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest import headers, tables
+from ingest import charters, headers, tables
 
 
 def _rows(text: str):
@@ -154,3 +154,35 @@ def test_a_chinese_and_splits_an_owner_cell_only_between_units():
     assert tables.owner_names("基础架构与运维部（SRE）") == ["基础架构与运维部"]
     assert tables.owner_names("合规与隐私组") == ["合规与隐私组"]
     assert tables.owner_names("Sales and Legal") == ["Sales", "Legal"]
+
+
+def test_a_form_of_one_unit_gives_it_every_row_but_those_on_other_units_work():
+    """A 部门职责说明书's table per department: its field labels are no units, its duties are the unit's, and
+    「主要协作部门」 / "We don't own" rows vote for whom they name, not for the form's unit."""
+    text = ("| 部门名称 | 资金管理部（简称资金部） |\n|---|---|\n| 上级部门(或所属中心) | 财务管理中心 |\n"
+            "| 部门职责 | 1. 负责资金计划与调度;; 2. 负责银行账户管理 |\n| 下设科室 | 1. 结算科：负责付款;; 2. 票据科：负责票据 |\n"
+            "| 主要协作部门 | 集中采购部、财务核算部 |\n")
+    table, rows = _rows(text)
+    assert table.kind == "form" and table.form_unit == "资金管理部"
+    duties = [r for r in rows if "资金计划" in text[r.start:r.end] or "银行账户" in text[r.start:r.end]]
+    assert len(duties) == 2 and all(r.owner == "资金管理部" for r in duties)
+    assert duties[0].context.startswith("资金管理部; 部门职责: ")
+    partners = [r for r in rows if "集中采购部" in text[r.start:r.end]]
+    assert partners and all(r.owner is None and r.named == () for r in partners)
+    assert charters.children("1. 结算科：负责付款; 2. 票据科：负责票据") == ["结算科", "票据科"]
+    assert charters.children("无。集团工会办公室设在党群工作部，不单独设立机构。") == []
+    assert charters.children("仓储运营部、运输管理部（均为部门级）") == ["仓储运营部", "运输管理部"]
+
+
+def test_a_directory_headed_by_units_stays_a_directory_not_a_form():
+    text = ("| Team | Lead |\n|---|---|\n| Finance | Ana |\n| Legal | Bo |\n| Payroll | Cy |\n")
+    table, rows = _rows(text)
+    assert table.kind == "directory" and [r.owner for r in rows] == ["Finance", "Legal", "Payroll"]
+
+
+def test_a_directory_may_name_each_unit_s_parent_first():
+    text = ("| 所属中心 | 部门 | 下设科室（组） | 调整情况 |\n|---|---|---|---|\n"
+            "| 财务管理中心 | 财务核算部 | 核算税务科 | 两科合并 |\n| 运营管理中心 | 客户服务部 | 理赔组 | 划入 |\n")
+    table, rows = _rows(text)
+    assert table.kind == "directory" and table.owner_col == 1
+    assert {r.owner for r in rows} == {"财务核算部", "客户服务部"}

@@ -634,3 +634,52 @@ def test_names_joined_by_and_before_a_plural_unit_word_are_no_unit(tmp_path):
         "The Customer Contact Centre is the front door for customers.\n", encoding="utf-8")
     labels = set(units.discover(_sources(tmp_path)).departments)
     assert "Customer Contact Centre" in labels and not any("ELT" in lab for lab in labels)
+
+
+def test_a_word_file_of_unit_forms_and_a_sheet_of_short_names_give_units_not_field_labels(tmp_path):
+    """A 部门职责说明书 in Word (a table of fields per department, long duty cells included), and a RACI whose
+    columns are short names that a 單位代碼 table spells out: the units are the forms' and the table's full
+    names, their sub-units come from 下设科室, the codes are aliases, and no field label or 「（職稱，非單位）」
+    code is a unit."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("部门职责说明书", 1)
+    long_duty = "\n".join(f"{i}. 负责仓储作业第{i}项工作的组织与检查，并按月汇总上报运营管理中心" for i in range(1, 12))
+    for name, parent, duty, kids in [("仓储运营部（以下简称仓储部）", "运营管理中心", long_duty, "1. 库内作业科：负责收发货; 2. 库存管理科：负责盘点"),
+                                     ("运营管理中心", "金禾集团", "1. 负责运营体系建设", "仓储运营部（部门级）")]:
+        table = doc.add_table(rows=0, cols=2)
+        for label, value in [("部门名称", name), ("上级部门(或所属中心)", parent), ("部门职责", duty), ("下设科室", kids),
+                             ("主要协作部门", "人力资源部、财务部")]:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = label, value
+    doc.save(tmp_path / "说明书.docx")
+    (tmp_path / "raci.md").write_text(
+        "# 上市權責表\n\n| 工作項目 | 製作人 | 營運 | 倉儲 |\n|---|---|---|---|\n| 活動排程 | I | R | C |\n| 盤點 | I | C | R |\n\n"
+        "## 單位代碼\n\n| 代碼／簡稱 | 單位全名 | 英文 |\n|---|---|---|\n| 製作人 | （職稱，非單位） | Producer |\n"
+        "| 營運 | LiveOps 營運組 | LiveOps |\n| 倉儲 | 仓储运营部 | Warehousing |\n", encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert set(tax.departments) == {"仓储运营部", "运营管理中心", "库内作业科", "库存管理科", "LiveOps 營運組"}
+    assert tax.departments["仓储运营部"].parent == "运营管理中心"
+    assert tax.departments["库存管理科"].parent == "仓储运营部"
+    assert tax.resolve("仓储部") == tax.resolve("倉儲") == tax.resolve("Warehousing") == "仓储运营部"
+    assert tax.resolve("營運") == "LiveOps 營運組"
+    owners = _owners(_sources(tmp_path), "说明书.docx", tax)
+    assert owners["1. 负责仓储作业第1项工作的组织与检查，并按月汇总上报运营管理中心"] == "仓储运营部"
+
+
+def test_a_chinese_unit_with_its_english_name_and_a_note_after_it_is_the_chinese_name(tmp_path):
+    """「## 玩家支援組 Player Support（原客服組）」, 「## 數據分析組 Data Team 2025/7/15 自行銷處移入」, 「新設海外發行組」,
+    a page titled "FINANCE & OPERATIONS" beside a heading "Finance & Operations"."""
+    (tmp_path / "營運處.md").write_text(
+        "# 營運處 Operations\n\n## 玩家支援組 Player Support（原客服組）\n\n- 負責玩家問題受理\n\n"
+        "## 數據分析組 Data Team 2025/7/15 自行銷處移入\n\n- 負責數據報表\n\n本處新設海外發行組負責版號申請。\n", encoding="utf-8")
+    (tmp_path / "charters.md").write_text(
+        "# Charters\n\n## Finance & Operations\n\n### Billing Operations\n\nThe Billing Operations team owns invoices.\n",
+        encoding="utf-8")
+    (tmp_path / "finance.md").write_text("# FINANCE & OPERATIONS\n\nThe division is led by the CFO.\n", encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert tax.resolve("玩家支援組 Player Support") == tax.resolve("Player Support") == tax.resolve("客服組") == "玩家支援組"
+    assert tax.departments["數據分析組"].parent == "營運處" and tax.resolve("Data Team") == "數據分析組"
+    assert "海外發行組" in tax.departments and "新設海外發行組" not in tax.departments
+    assert tax.departments["Billing Operations"].parent == "Finance & Operations"
