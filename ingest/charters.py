@@ -69,9 +69,13 @@ def rows(text: str, table: tables.Table) -> list[tables.Row]:
         if OWN_FIELD.match(label) or UNIT_HEADER.match(label):
             continue  # the unit's own name: the header of every other row
         theirs = bool(NOT_OWN_FIELD.search(label))
+        sub = bool(CHILD_HEADER.match(label))
         s, e = tables.quote_span(text, cells[1])
         for a, b in list(tables.cell_pieces(text, s, e)) or [(s, e)]:
             piece = f"{label}: {text[a:b]}"
-            out.append(tables.Row(a, b, line, piece if theirs else f"{table.form_unit}; {piece}",
-                           None if theirs else table.form_unit, None, () if theirs else (table.form_unit,)))
+            # 「下设科室 | 2. 应用开发科：负责接口开发」: the sub-unit it names before its duties does them
+            kid = children(text[a:b])[:1] if sub and re.search(r"[：:]", text[a:b]) else []
+            owner = None if theirs else (kid[0] if kid else table.form_unit)
+            out.append(tables.Row(a, b, line, piece if theirs else f"{owner}; {piece}", owner, None,
+                                  () if theirs else tuple(dict.fromkeys([owner, table.form_unit]))))
     return out

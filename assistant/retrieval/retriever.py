@@ -170,13 +170,14 @@ def search(store: Store, embedder, query: Query, k: int, fusion: str = DEFAULT_F
         top_kw = max([s for _, s in keyword], default=0.0)
         kw_scale = max(top_kw, 3.0)
         w = {"dense": 1.0, "keyword": 0.0}.get(fusion, DENSE_WEIGHT)
-        for cid in set(dense_by) | set(kw_by):
+        for cid in dict.fromkeys([*dense_by, *kw_by]):
             scores[cid] = w * max(dense_by.get(cid, 0.0), 0.0) + (1 - w) * kw_by.get(cid, 0.0) / kw_scale
     if query.company:
         for cid in scores:
             if store.chunks[cid].company == query.company:
                 scores[cid] *= 1.5
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    # equal scores (one sentence in two files) in the chunk ids' order: the same answer in every process
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     if store.settings.reranker:  # issue 7: optional cross-encoder over the fused candidates (assistant/retrieval/rerank.py)
         from assistant.retrieval.rerank import rerank
 

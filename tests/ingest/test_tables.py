@@ -186,3 +186,12 @@ def test_a_directory_may_name_each_unit_s_parent_first():
     table, rows = _rows(text)
     assert table.kind == "directory" and table.owner_col == 1
     assert {r.owner for r in rows} == {"财务核算部", "客户服务部"}
+
+
+def test_a_form_s_sub_unit_does_the_duties_written_after_its_name():
+    text = ("| 部门名称 | 信息技术部 |\n|---|---|\n| 上级部门 | 集团 |\n| 部门职责 | 负责信息化规划 |\n"
+            "| 下设科室 | 1. 系统运维科：负责机房与网络; 2. 应用开发科：负责客户EDI/API接口开发 |\n")
+    _, rows = _rows(text)
+    owners = {text[r.start:r.end]: r.owner for r in rows}
+    assert owners["负责信息化规划"] == "信息技术部"
+    assert owners["2. 应用开发科：负责客户EDI/API接口开发"] == "应用开发科"
