@@ -8,6 +8,9 @@ import re
 from . import charters, forms, headers, tables
 from .names import CJK
 
+OUTLINE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+TOTAL = re.compile(r"^\s*(?:total|totals|grand total|subtotal|sub-total|合计|合計|总计|總計|小计|小計)(?![a-z])", re.I)
+
 
 def short_names(text: str) -> list[tuple[str | None, str | None, list[str], str]]:
     """Units a table of short names gives (「代碼／簡稱 | 單位全名 | 所屬處 | 英文」, "Team | Abbrev. | Part of"):
@@ -67,10 +70,25 @@ def units_in(text: str) -> list[tuple[str, bool, str | None]]:
                 # is itself 審核 / 核定 (a data row read as the header)
                 if table.kind == "raci" and not headers.roles(head) and not headers.POST_HEADER.search(head):
                     found.append((head, True, None))
+            elif table.kind == "directory" and table.levels and j == table.owner_col:
+                for row in body:  # an org table's levels: each row's lowest named level, under the one above it
+                    named = [(k, v) for k in table.levels if (v := row[k].split(";")[0].strip()) and not re.match(r"^[（(]", v)
+                             and v not in table.shared]
+                    for i, (_, name) in enumerate(named):  # the levels above are units when their names say so
+                        if 2 <= len(name) <= 40:
+                            found.append((name, i == len(named) - 1, named[i - 1][1] if i else None))
             elif j == table.owner_col and table.kind == "directory":
+                by_code: dict[str, str] = {}  # an HR export's outline numbers: "1.1.2 Tenancy Enforcement" is under "1.1"
                 for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)
-                    names = [n.strip() for n in row[j].split(";") if 2 <= len(n.strip()) <= 40]
+                    outline = OUTLINE.match(row[j])
+                    cell = outline.group(2) if outline else row[j]
+                    if TOTAL.match(cell):
+                        continue  # "Total FTE (all units)", 「合计」: a sum, no unit
+                    names = [n.strip() for n in cell.split(";") if 2 <= len(n.strip()) <= 40]
                     parent = (row[up].split(";")[0].strip() or None) if up is not None else None
+                    if outline:
+                        by_code[outline.group(1)] = cell.split(";")[0].strip()
+                        parent = parent or by_code.get(outline.group(1).rpartition(".")[0])
                     found += [(names[0], True, parent)] if names else []
                     if names and down is not None:  # 「管理部 | 經理 | 人事課、總務課、資訊課」
                         found += [(c, True, names[0]) for c in tables.owner_names(row[down]) if CJK.search(c) or c[:1].isupper()]

@@ -56,6 +56,30 @@ def renamed(units: dict, by_alias: dict[str, str], sources) -> None:
                         _fold(units, by_alias, old, new)
 
 
+def merged(units: dict, by_alias: dict[str, str], sources) -> None:
+    """「撤销会计核算科和税务管理科，合并设立“核算税务科”」: the units the sentence names before the merge are the new
+    unit's old names (lexicon.yaml `merge_markers`); a unit with sub-units there (「财务核算部下设的…」) is their parent,
+    not merged."""
+    from .prose import mention_at
+
+    pattern = words_re("merge_markers")
+    for src in sources:
+        for line in src.text.split("\n"):
+            for m in pattern.finditer(line):
+                new = mention_at(line[m.end() :].lstrip(" “\"'「『"), by_alias, end=False)
+                clause = key(re.split(r"[。；;!?！？]|\.\s", line[: m.start()])[-1])
+                named = {lab for k, lab in by_alias.items() if len(k) >= 2 and _within(k, clause)
+                         and not any(k != o and k in o and _within(o, clause) for o in by_alias)}
+                for old in named:
+                    if new and old != new and old in units and new in units and not _children(units, old):
+                        _fold(units, by_alias, old, new)
+
+
+def _within(k: str, text: str) -> bool:
+    """A name's key in a text's key: Chinese anywhere, a Latin one as whole words ("te" is not in "tenancy")."""
+    return k in text if CJK.search(k) else re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])", text) is not None
+
+
 def abbreviates(short: str, name: str) -> bool:
     """ "Sample Mgmt", "Instr. Eng.", "LabOps" shorten "Sample Management", "Instrument Engineering",
     "Lab Operations": word for word, each short word the long one's first letter and then some of its

@@ -36,10 +36,12 @@ OWNER_HEADER = re.compile(
 # A directory of units: the first column names one unit a row ("Team | Part of | Lead | What we do").
 _UNIT_COLUMN = (r"team|teams|team name|department|departments|department name|unit|units|office|offices|division|"
                 r"sub-team|subteam|"
-                r"[一二三]級單位|[一二三]级单位|[一二三]級部門|[一二三]级部门|部門別|部门别|小组|小組|组别|組別|"
+                r"[一二三]級單位|[一二三]级单位|[一二三]級部門|[一二三]级部门|部門別|部门别|小组|小組|组别|組別|股別|股别|課別|课别|科別|科别|"
                 r"部门|部門|部门名称|部門名稱|单位|單位|单位名称|單位名稱|科室|机构|機構|机构名称|機構名稱|团队|團隊")
 # "二级部门 / 小组": a column of units named two ways
 UNIT_HEADER = re.compile(rf"^(?:{_UNIT_COLUMN})(?:\s*[/／]\s*(?:{_UNIT_COLUMN}))*$", re.I)
+# A column headed by unit words alone, one level of an org table: 「部門 | 室／部／中心 | 組／中心 | 主要職掌」
+LEVEL_HEADER = re.compile(r"^(?:部|處|处|室|組|组|科|課|课|股|隊|队|中心)(?:\s*[/／、]\s*(?:部|處|处|室|組|组|科|課|课|股|隊|队|中心))*$")
 # Its column that names each unit's parent.
 PARENT_HEADER = re.compile(r"^(part of|parent|parent team|parent unit|reports to|belongs to|directorate|division|"
                            r"上级部门|上級部門|所属部门|所屬部門|所属中心|所屬中心|所屬處|所属处|"

@@ -26,6 +26,7 @@ VERB = re.compile(r"(?<![a-z])(owns|is|are|does|do|handles|manages|runs|looks|ta
 # Function words that end the text before a unit's name in a sentence: 「与客户的沟通由市场部负责」.
 CONJUNCTIONS = {"与", "與", "和", "及"}
 ZH_BEFORE_NAME = re.compile(r"[由归歸属屬与與和及的向找交请請经經对對在将將为為是设設、，,：:；;（(]|設立|设立|成立")
+ALPHABET_RANGE = re.compile(r"[A-Za-z]\s*[–—-]\s*[A-Za-z]")
 BILINGUAL = re.compile(r"^([\u4e00-\u9fff]{2,12})\s+([A-Za-z][A-Za-z&/.' -]*[A-Za-z])(?:\s+\S.*)?$")
 
 
@@ -228,6 +229,8 @@ def read_name(title: str) -> tuple[str, list[str]] | None:
                 text, changed = text[: -len(t)].rstrip(" -–—:："), True
     if not text or len(text) > 50 or len(text.split()) > 6 or re.search(r"[?？。!！]", title):
         return None
+    if ALPHABET_RANGE.fullmatch(text):  # "A–D", an A–Z's slide or page of topics
+        return None
     # "Support Groups", "Regional Teams": several units, none of them
     last = text.split()[-1].lower()
     if last.endswith("s") and last[:-1] in lexicon()["unit_words_en"]:
@@ -330,6 +333,8 @@ SMALL_WORDS = {"and", "of", "the", "for", "&", "to", "in", "on"}
 def name_like(name: str) -> bool:
     """A short Title Cased name ("Tier 1 Support", "Brand & Content"), not a phrase ("Escalation paths")."""
     words = name.split()
+    if ALPHABET_RANGE.fullmatch(name.strip()):  # "A–D": a slide or page of topics from A to D
+        return False
     return 1 <= len(words) <= 5 and all(w[0].isupper() or w[0].isdigit() or w.lower() in SMALL_WORDS for w in words)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from . import charters
 from .headers import (
+    LEVEL_HEADER,
     NUMBER_CELL,
     OWN_FIELD,
     OWNER_HEADER,
@@ -69,6 +70,8 @@ class Table:
     task: int = 0  # column holding what the row is about
     units: dict[int, str] = field(default_factory=dict)  # raci: column -> unit name as written
     owner_col: int | None = None
+    levels: tuple[int, ...] = ()  # directory: its unit columns from the top level down, when it has several
+    shared: frozenset[str] = frozenset()  # names of a level found under several units above (「課長室」)
     support_cols: tuple[int, ...] = ()
     form_unit: str | None = None  # form: the unit its fields describe, as written (parentheses cut)
 
@@ -189,7 +192,15 @@ def classify(table: Table) -> None:
     col = next((j for j, h in enumerate(heads) if UNIT_HEADER.match(h.strip())), None)
     if width >= 2 and col is not None and all(PARENT_HEADER.match(h.strip()) for h in heads[:col]):
         table.kind, table.owner_col = "directory", col
-        lengths = {j: sum(len(r[j].text) for r in body if j < len(r)) for j in range(width) if j != col}
+        # 「部門 | 室／部／中心 | 組／中心」: a unit column per level; a row is its lowest level's unit
+        end = next((j for j in range(col + 1, width) if not (UNIT_HEADER.match(heads[j].strip()) or LEVEL_HEADER.match(heads[j].strip()))), width)
+        levels = tuple(range(col, end)) if end - col >= 2 else ()
+        # top level first: its names repeat down its rows, fewer than the next level's ("Team | Department" is not)
+        filled = [[r[j].text for r in body if j < len(r) and r[j].text] for j in levels[:2]]
+        ordered = bool(levels) and len(set(filled[0])) < len(filled[0]) and len(set(filled[0])) <= len(set(filled[1]))
+        table.levels = levels if ordered else ()
+        table.shared = _shared(table) if table.levels else frozenset()
+        lengths = {j: sum(len(r[j].text) for r in body if j < len(r)) for j in range(width) if j not in (col, *table.levels)}
         table.task = max(lengths, key=lengths.get)
         return
     owner = next((j for j, h in enumerate(heads) if OWNER_HEADER.match(h)), None)
@@ -201,6 +212,27 @@ def classify(table: Table) -> None:
         # the work item's column, not the row numbers before it (「編號 | 工作項目 | … | 主辦單位」)
         numbers = [j for j in free if all(NUMBER_CELL.fullmatch(r[j].text) for r in body if j < len(r) and r[j].text)]
         table.task = next((j for j in free if j not in numbers), free[0] if free else 0)
+
+
+def lowest(values: list[str], table: Table) -> str | None:
+    """The unit of a row of an org table with a column per level: its lowest level's name. A cell 「（部本部）」, a
+    blank, or a name found under several units of the level above (each 課's 「課長室」: its own office) names none."""
+    for j in reversed([j for j in table.levels if j < len(values)]):
+        name = values[j].split(";")[0].strip()
+        if name and not re.match(r"^[（(]", name) and name not in table.shared:
+            return name
+    return None
+
+
+def _shared(table: Table) -> frozenset[str]:
+    """Names of a lower level that stand under more than one unit of the level above them."""
+    above: dict[str, set[str]] = {}
+    for _, cells in table.rows:
+        values = [c.text.split(";")[0].strip() for c in cells]
+        for upper, lower in zip(table.levels, table.levels[1:], strict=False):
+            if lower < len(values) and values[lower]:
+                above.setdefault(values[lower], set()).add(values[upper])
+    return frozenset(name for name, ups in above.items() if len(ups) > 1)
 
 
 def owner_names(value: str) -> list[str]:
@@ -290,7 +322,7 @@ def rows(text: str, table: Table) -> list[Row]:
                 f"{words[r]}: {', '.join(by_role[r])}" for r in "RACI" if by_role.get(r)
             )
         elif table.kind == "directory":
-            owner = values[table.owner_col].split(";")[0].strip() or None
+            owner = lowest(values, table) if table.levels else values[table.owner_col].split(";")[0].strip() or None
             named = [owner] if owner else []
         elif table.kind == "owner":
             owners = owner_names(values[table.owner_col]) if table.owner_col < len(values) else []

@@ -98,7 +98,7 @@ def find_units(sources) -> list[Unit]:
                 unit.aliases.append(a)
             elif by_alias.get(ak) not in (None, label):
                 clashes.append((label, a))
-        if parent and not unit.parent and parent != label:
+        if parent and not unit.parent and parent != label and (parent not in units or label not in forms.lineage(units, parent)):
             unit.parent = parent
         return label
 
@@ -123,10 +123,11 @@ def find_units(sources) -> list[Unit]:
             named = next((p for p in parts if p and (is_cjk_unit(p[0]) or has_unit_word(p[0]))), named)
         if named and CJK.search(named[0]) and not is_cjk_unit(named[0]) and not re.search(r"[A-Za-z0-9]$", named[0]):
             named = None  # 「SIG名称」, 「请问市场运营的工作包括哪些」: a Chinese title that is no unit's name
-        if named and words_re("units_list_titles").search(title):
+        lists = bool(title) and bool(words_re("units_list_titles").search(title))
+        if named and lists:
             named = None  # "Teams at Lumen Health", 「各部门职责」: the page lists units, it is none of them
         stem = Path(src.name).stem
-        if not named and not re.search(r"\d{3}|[0-9a-f]{8}", stem) and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
+        if not named and not lists and not re.search(r"\d{3}|[0-9a-f]{8}", stem) and (re.search(r"[-_A-Z]", stem) or CJK.search(stem)):
             # named after its unit: team-payroll.md, 人力资源部.md (not 职责.txt: a Chinese name needs a unit suffix)
             words = re.sub(r"[-_]+", " ", stem)
             # not admin-units.html, teams.md: a page that lists units is none of them
@@ -320,6 +321,7 @@ def find_units(sources) -> list[Unit]:
     forms.merge(units, by_alias)
     forms.claimed(units, by_alias, clashes, sources)
     forms.renamed(units, by_alias, sources)
+    forms.merged(units, by_alias, sources)
     forms.bilingual(units, by_alias, sources)
     forms.spelled_out(units, by_alias)
     forms.cased(units, by_alias)

@@ -362,3 +362,16 @@ def test_docx_bold_paragraphs_under_styled_headings_are_headings(tmp_path):
     assert "## Lettings and Allocations" in lines and "## Income Management" in lines and "Collects rent." in lines
     plain = make(tmp_path / "plain.docx", styled=False)
     assert "Lettings and Allocations" in plain and not any(ln.startswith("#") for ln in plain)
+
+
+def test_html_cells_merged_across_rows_and_columns_are_laid_out_on_a_grid():
+    """An org page's table: 「醫療部」 spans its units' rows, 「單位」 spans two columns named in the second header row.
+    Every row gets all its columns (the merged cell repeated), the header is the names beneath the wide cell."""
+    html = ("<table><tr><th rowspan=2>部門</th><th colspan=2>單位</th><th rowspan=2>主要職掌</th></tr>"
+            "<tr><th>室／部</th><th>組</th></tr>"
+            "<tr><td rowspan=2>醫療部</td><td>內科部</td><td></td><td>內科門診</td></tr>"
+            "<tr><td>外科部</td><td></td><td>外科手術</td></tr>"
+            "<tr><td>行政部</td><td>總務室</td><td>工務組</td><td>水電報修</td></tr></table>").encode()
+    lines = [x for x in convert(html, "org.html").text.split("\n") if x.startswith("|")]
+    assert lines[0] == "| 部門 | 室／部 | 組 | 主要職掌 |"
+    assert lines[2:] == ["| 醫療部 | 內科部 |   | 內科門診 |", "| 醫療部 | 外科部 |   | 外科手術 |", "| 行政部 | 總務室 | 工務組 | 水電報修 |"]

@@ -53,8 +53,10 @@ ROUND_19 = ["ashgrove-water", "yunqi-tech", "harbourlight-hotel"]
 # and incident policy (PDF); a logistics group's 部门职责说明书 (a table of fields per department, sub-units only in
 # its 下设科室 cells), 流程 PDF of short names, 机构调整通知 and FAQ workbook; a Taiwanese game studio's wiki pages
 # (「玩家支援組 Player Support」 headings), handbook PDF, RACI of short names spelled out on a 單位代碼 sheet and a
-# reorganisation notice.
-ROUND_21 = ["copperline-software", "jinhe-logistics", "xingyao-games"]
+# reorganisation notice; a housing association's HR structure export (outline numbers "1.1.2" in one column), A–Z
+# induction deck, repairs policy (PDF) and team pages; a Taiwanese hospital's org page (an HTML table of 部門 / 室 /
+# 組 columns with merged cells), phone directory (PDF), merger notice and FAQ (Word).
+ROUND_21 = ["copperline-software", "jinhe-logistics", "xingyao-games", "fairhaven-housing", "ruiguang-hospital"]
 
 
 @pytest.mark.parametrize("folder", [CORPORA / "northwind-handbook", CORPORA / "huaxin-duties",

@@ -195,3 +195,23 @@ def test_a_form_s_sub_unit_does_the_duties_written_after_its_name():
     owners = {text[r.start:r.end]: r.owner for r in rows}
     assert owners["负责信息化规划"] == "信息技术部"
     assert owners["2. 应用开发科：负责客户EDI/API接口开发"] == "应用开发科"
+
+
+def test_an_org_table_with_a_column_per_level_gives_each_row_to_its_lowest_unit():
+    """「部門 | 室／部 | 組 | 職掌」: a row is its 組's, else its 室's; a cell 「（部本部）」 names none, nor does 「課長室」,
+    which stands under every 課 (each one's own office)."""
+    text = ("| 部門 | 室／部 | 組 | 主要職掌 |\n|---|---|---|---|\n| 醫療部 | 內科部 |  | 內科門診 |\n"
+            "| 醫療部 | 外科部 |  | 外科手術 |\n| 行政部 | 總務室 | 工務組 | 水電報修 |\n| 行政部 | （部本部） |  | 行政督導 |\n")
+    table, rows = _rows(text)
+    assert table.kind == "directory" and table.levels == (0, 1, 2)
+    assert [r.owner for r in rows] == ["內科部", "外科部", "工務組", "行政部"]
+    text = ("| 單位 | 股別 | 業務職掌 |\n|---|---|---|\n| 民政課 | 課長室 | 綜理課務 |\n| 民政課 | 自治股 | 里鄰業務 |\n"
+            "| 社會課 | 課長室 | 綜理課務 |\n| 社會課 | 社會救助股 | 低收入戶 |\n")
+    table, rows = _rows(text)
+    assert table.shared == {"課長室"} and [r.owner for r in rows] == ["民政課", "自治股", "社會課", "社會救助股"]
+
+
+def test_a_directory_of_teams_beside_their_department_is_not_a_table_of_levels():
+    text = "| Team | Department | Phone |\n|---|---|---|\n| Payroll | Finance | 1 |\n| Treasury | Finance | 2 |\n| Helpdesk | IT | 3 |\n"
+    table, rows = _rows(text)
+    assert table.levels == () and [r.owner for r in rows] == ["Payroll", "Treasury", "Helpdesk"]

@@ -683,3 +683,36 @@ def test_a_chinese_unit_with_its_english_name_and_a_note_after_it_is_the_chinese
     assert tax.departments["數據分析組"].parent == "營運處" and tax.resolve("Data Team") == "數據分析組"
     assert "海外發行組" in tax.departments and "新設海外發行組" not in tax.departments
     assert tax.departments["Billing Operations"].parent == "Finance & Operations"
+
+
+def test_units_merged_into_a_new_one_are_its_old_names(tmp_path):
+    """「撤销财务核算部下设的会计核算科和税务管理科，合并设立“核算税务科”」: the two 科 are the new one's old names; the
+    部 they were under stays its parent, not merged."""
+    (tmp_path / "通知.md").write_text(
+        "# 关于调整机构设置的通知\n\n一、撤销财务核算部下设的会计核算科和税务管理科，合并设立“核算税务科”，仍隶属财务核算部。\n\n"
+        "## 调整后\n\n| 部门 | 下设科室 |\n|---|---|\n| 财务核算部 | 核算税务科 |\n\n"
+        "## 财务核算部\n\n- 会计核算科：负责总账核算。\n- 税务管理科：负责纳税申报。\n",
+        encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert tax.resolve("会计核算科") == tax.resolve("税务管理科") == "核算税务科"
+    assert tax.departments["核算税务科"].parent == "财务核算部"
+
+
+def test_an_hr_export_s_outline_numbers_give_parents_and_its_total_row_no_unit(tmp_path):
+    """"1.1.2 Tenancy Enforcement" is under "1.1 Housing Management"; "Total FTE" sums, it names no unit; a page
+    titled "Our teams" lists units and is not named after its file (team-pages.md); "A–D" is a slide of topics."""
+    (tmp_path / "structure.md").write_text(
+        "# Organisation structure\n\n| Unit | Head of service | FTE |\n|---|---|---|\n| 1 Operations Directorate | Dan | 500 |\n"
+        "| 1.1 Housing Management | Sarah | 118 |\n| 1.1.2 Tenancy Enforcement | Rachel | 19 |\n"
+        "| 2 Finance & Corporate Services Directorate | Tom | 71 |\n| 2.1 Finance | Elaine | 24 |\n| Total FTE (all units) |  | 907 |\n",
+        encoding="utf-8")
+    (tmp_path / "team-pages.md").write_text(
+        "# Our teams\n\n## Tenancy Enforcement (TE)\n\nThe Tenancy Enforcement team tackles anti-social behaviour.\n\n"
+        "## A–D\n\n- Arrears → Finance\n\nTwo teams, Money Advice and Tenancy Support, merged into Tenancy Enforcement.\n",
+        encoding="utf-8")
+    tax = units.discover(_sources(tmp_path))
+    assert tax.departments["Tenancy Enforcement"].parent == "Housing Management"
+    assert tax.departments["Housing Management"].parent == "Operations Directorate"
+    assert tax.departments["Finance"].parent == "Finance & Corporate Services Directorate"
+    assert not {"Total FTE", "team-pages", "A–D", "Organisation structure"} & set(tax.departments)
+    assert tax.resolve("TE") == "Tenancy Enforcement"
