@@ -50,7 +50,7 @@ def units_in(text: str) -> list[tuple[str, bool, str | None]]:
     for table in tables.find(text, tables.line_spans(text)).values():
         if table.kind == "form":  # 「部门名称 | X」 with 「上级部门 | Y」 and 「下设科室 | 1. Z科：…」
             pairs = charters.fields(table)
-            written = next(v.text for label, v in pairs if v.text.startswith(table.form_unit))
+            written = next((v.text for label, v in pairs if v.text.startswith(table.form_unit)), table.form_unit)
             parent = next((re.sub(r"\s*[（(].*$", "", v.text).strip() or None for label, v in pairs
                            if headers.PARENT_HEADER.match(label)), None)
             found.append((written, True, parent))
