@@ -12,12 +12,12 @@ OUTLINE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 TOTAL = re.compile(r"^\s*(?:total|totals|grand total|subtotal|sub-total|合计|合計|总计|總計|小计|小計)(?![a-z])", re.I)
 
 
-def short_names(text: str) -> list[tuple[str | None, str | None, list[str], str]]:
+def short_names(found: list[tables.Table]) -> list[tuple[str | None, str | None, list[str], str]]:
     """Units a table of short names gives (「代碼／簡稱 | 單位全名 | 所屬處 | 英文」, "Team | Abbrev. | Part of"):
     (full name, parent, its code and English name, code) per row; the full name is None where the row says its
     code is no unit (「製作人 | （職稱，非單位）」), so a RACI column headed by it is none either."""
     out: list[tuple[str | None, str | None, list[str], str]] = []
-    for table in tables.find(text, tables.line_spans(text)).values():
+    for table in found:
         if table.kind in ("raci", "form"):
             continue
         heads = [headers.column_name(c.text) for c in table.header]
@@ -41,13 +41,13 @@ def short_names(text: str) -> list[tuple[str | None, str | None, list[str], str]
     return out
 
 
-def units_in(text: str) -> list[tuple[str, bool, str | None]]:
+def units_in(tabled: list[tables.Table]) -> list[tuple[str, bool, str | None]]:
     """Unit names from the Markdown tables (as ingest/tables.py reads them): the cells of owner columns,
     the headers of RACI columns and the rows of a directory of units (a first column headed Team /
     Office / 部门名称, with its "Part of" / 上级部门 column as their parent). (name, is a unit by
     construction, parent as written) triples."""
     found: list[tuple[str, bool, str | None]] = []
-    for table in tables.find(text, tables.line_spans(text)).values():
+    for table in tabled:
         if table.kind == "form":  # 「部门名称 | X」 with 「上级部门 | Y」 and 「下设科室 | 1. Z科：…」
             pairs = charters.fields(table)
             written = next((v.text for label, v in pairs if v.text.startswith(table.form_unit)), table.form_unit)
@@ -72,11 +72,10 @@ def units_in(text: str) -> list[tuple[str, bool, str | None]]:
                     found.append((head, True, None))
             elif table.kind == "directory" and table.levels and j == table.owner_col:
                 for row in body:  # an org table's levels: each row's lowest named level, under the one above it
-                    named = [(k, v) for k in table.levels if (v := row[k].split(";")[0].strip()) and not re.match(r"^[（(]", v)
-                             and v not in table.shared]
-                    for i, (_, name) in enumerate(named):  # the levels above are units when their names say so
+                    named = tables.level_names(row, table)
+                    for i, name in enumerate(named):  # the levels above are units when their names say so
                         if 2 <= len(name) <= 40:
-                            found.append((name, i == len(named) - 1, named[i - 1][1] if i else None))
+                            found.append((name, i == len(named) - 1, named[i - 1] if i else None))
             elif j == table.owner_col and table.kind == "directory":
                 by_code: dict[str, str] = {}  # an HR export's outline numbers: "1.1.2 Tenancy Enforcement" is under "1.1"
                 for row in body:  # a directory: each row is a unit (its first name; the rest may be its group)

@@ -67,17 +67,22 @@ def merged(units: dict, by_alias: dict[str, str], sources) -> None:
         for line in src.text.split("\n"):
             for m in pattern.finditer(line):
                 new = mention_at(line[m.end() :].lstrip(" “\"'「『"), by_alias, end=False)
-                clause = key(re.split(r"[。；;!?！？]|\.\s", line[: m.start()])[-1])
-                named = {lab for k, lab in by_alias.items() if len(k) >= 2 and _within(k, clause)
-                         and not any(k != o and k in o and _within(o, clause) for o in by_alias)}
-                for old in named:
+                for old in named_in(re.split(r"[。；;!?！？]|\.\s", line[: m.start()])[-1], by_alias):
                     if new and old != new and old in units and new in units and not _children(units, old):
                         _fold(units, by_alias, old, new)
 
 
-def _within(k: str, text: str) -> bool:
-    """A name's key in a text's key: Chinese anywhere, a Latin one as whole words ("te" is not in "tenancy")."""
-    return k in text if CJK.search(k) else re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])", text) is not None
+def named_in(clause: str, by_alias: dict[str, str]) -> set[str]:
+    """The known units a clause names, each by its longest name there (「会计核算科和税务管理科」: both; 「质量管理部计量室」
+    is 计量室 only when 计量室 is known, not 质量管理部 too). A Chinese name counts anywhere, a Latin one as whole words
+    ("TE" is not in "tenancy")."""
+    text = key(clause)
+
+    def within(k: str) -> bool:
+        return k in text if CJK.search(k) else re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])", text) is not None
+
+    found = [k for k in by_alias if len(k) >= 2 and within(k)]
+    return {by_alias[k] for k in found if not any(k != o and k in o for o in found)}
 
 
 def abbreviates(short: str, name: str) -> bool:

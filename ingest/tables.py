@@ -214,14 +214,11 @@ def classify(table: Table) -> None:
         table.task = next((j for j in free if j not in numbers), free[0] if free else 0)
 
 
-def lowest(values: list[str], table: Table) -> str | None:
-    """The unit of a row of an org table with a column per level: its lowest level's name. A cell 「（部本部）」, a
-    blank, or a name found under several units of the level above (each 課's 「課長室」: its own office) names none."""
-    for j in reversed([j for j in table.levels if j < len(values)]):
-        name = values[j].split(";")[0].strip()
-        if name and not re.match(r"^[（(]", name) and name not in table.shared:
-            return name
-    return None
+def level_names(values: list[str], table: Table) -> list[str]:
+    """The units a row of an org table with a column per level names, top level first. A cell 「（部本部）」, a blank,
+    or a name found under several units of the level above (each 課's 「課長室」: its own office) names none."""
+    names = [values[j].split(";")[0].strip() for j in table.levels if j < len(values)]
+    return [n for n in names if n and not re.match(r"^[（(]", n) and n not in table.shared]
 
 
 def _shared(table: Table) -> frozenset[str]:
@@ -322,7 +319,8 @@ def rows(text: str, table: Table) -> list[Row]:
                 f"{words[r]}: {', '.join(by_role[r])}" for r in "RACI" if by_role.get(r)
             )
         elif table.kind == "directory":
-            owner = lowest(values, table) if table.levels else values[table.owner_col].split(";")[0].strip() or None
+            lowest = level_names(values, table)[-1:] if table.levels else values[table.owner_col].split(";")[:1]
+            owner = lowest[0].strip() if lowest and lowest[0].strip() else None
             named = [owner] if owner else []
         elif table.kind == "owner":
             owners = owner_names(values[table.owner_col]) if table.owner_col < len(values) else []

@@ -23,7 +23,7 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import columns, forms, headings, outline, parties, prose
+from . import columns, forms, headings, outline, parties, prose, tables
 from .glosses import glosses
 from .lists import PLURAL_UNITS, listed_units, proper_units, subject_units
 from .names import (
@@ -185,8 +185,9 @@ def find_units(sources) -> list[Unit]:
         outlines.append((src, page, nodes, label_of, title, groups))
     # A table of short names first: the codes a RACI's columns use are its units' names, not units of their own
     not_units: set[str] = set()
+    tabled = {src.name: list(tables.find(src.text, tables.line_spans(src.text)).values()) for src in sources}  # read once
     for src in sources:
-        for name, parent, aliases, code in columns.short_names(src.text):
+        for name, parent, aliases, code in columns.short_names(tabled[src.name]):
             named = read_name(name) if name else None
             if named:
                 add(named[0], named[1] + aliases, src.name, "table", parent=_resolve(parent, by_alias) if parent else None)
@@ -197,7 +198,7 @@ def find_units(sources) -> list[Unit]:
     children_of: list[tuple[str, str, str]] = []  # (parent as written before 下设, child, source)
     for src, page, *_ in outlines:
         text = src.text
-        for name, team, parent in columns.units_in(text):
+        for name, team, parent in columns.units_in(tabled[src.name]):
             if key(name) in not_units:
                 continue
             named = read_name(name)
@@ -350,10 +351,8 @@ def _parents_from_text(units: dict[str, Unit], by_alias: dict[str, str], sources
                 forms.adopt(units, prose.mention_at(line[: m.start()], by_alias, end=True), prose.mention_at(line[m.end() :], by_alias, end=False))
             for m in children.finditer(line):
                 parent = prose.mention_at(line[: m.start()], by_alias, end=True)
-                clause = key(re.split(r"[。；;!?！？，]|\.\s", line[m.end() :])[0])
-                for k, label in by_alias.items():
-                    if len(k) >= 2 and k in clause and not any(k != o and k in o and o in clause for o in by_alias):
-                        forms.adopt(units, label, parent)
+                for label in forms.named_in(re.split(r"[。；;!?！？，]|\.\s", line[m.end() :])[0], by_alias):
+                    forms.adopt(units, label, parent)
 
 
 def _english(label: str, aliases: list[str]) -> str:
