@@ -103,7 +103,7 @@ def answer(
         uncovered=uncovered(text, store.meta.get("topics")), english=english,
         # which unit the question is about, for the ranker (departments read from the documents only)
         profiles=store.unit_closeness(vector) if taxonomy.derived else None,
-        words=store.word_owners(content) if taxonomy.derived else None,
+        words=store.word_owners(content, family(lang) if cross else "") if taxonomy.derived else None,
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

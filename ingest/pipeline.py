@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import CorpusError, IngestBusy
-from assistant.index import chroma, generations, minilm, mirror, store
+from assistant.index import bridge, chroma, generations, minilm, mirror, store
 from assistant.index.closeness import unit_means
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.index.keyword import KeywordIndex
@@ -70,13 +70,14 @@ class Report:
 
 
 def _keyword(ids: list[str], keyword_texts: list[str], texts: list[str], vocabulary: tuple[str, ...],
-             gen_dir, owners: list[str | None]) -> tuple[float, dict, dict, list[str]]:
+             gen_dir, owners: list[str | None], cache_dir: Path) -> tuple[float, dict, dict, list[str]]:
     """Build and save the BM25 index over `keyword_texts`; (seconds, the off-topic questions' lexical yardstick
     over it, how many words of each business function the documents use, units' names included:
     assistant/verdict/topics.py, and the terms most units' passages use: `owners` is each chunk's unit)."""
     started = time.perf_counter()
     index = KeywordIndex.build(ids, keyword_texts, vocabulary)
     index.save(gen_dir / "keyword")
+    bridge.build(index.bm25.vocab_dict, cache_dir).save(gen_dir)  # English questions over Chinese text, and back
     return time.perf_counter() - started, background.lexical(index), topics.presence(texts), index.generic(owners)
 
 
@@ -290,7 +291,7 @@ def run(settings: Settings, embedder, progress: bool | None = None, force: bool 
         vocabulary = tuple(taxonomy.terms())
         with _side_executor() as side:
             keyword_job = side.submit(_keyword, [c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks],
-                                      texts, vocabulary, gen_dir, [c.owner for c in chunks])
+                                      texts, vocabulary, gen_dir, [c.owner for c in chunks], settings.cache_dir)
             embed_started = time.perf_counter()
             fresh = _embed(embedder, todo, progress)
             embed_seconds = time.perf_counter() - embed_started

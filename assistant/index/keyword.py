@@ -116,6 +116,11 @@ def words(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
     return out
 
 
+def stem_all(english: list[str]) -> list[str]:
+    """Lower-case English words as `words` indexes them, in one call (a dictionary's worth at a time)."""
+    return _stemmer().stemWords(english)
+
+
 def stem(word: str) -> str:
     """An English word as `words` indexes it."""
     return _stemmer().stemWord(word) if _ENGLISH.match(word) else word
@@ -221,7 +226,9 @@ class KeywordIndex:
         scores = getattr(self.bm25, "scores", None)  # bm25s just built; SavedScores holds the same arrays
         return (scores["indices"], scores["indptr"]) if scores is not None else (self.bm25.indices, self.bm25.indptr)
 
-    def word_owners(self, content: list[str], unit_of: np.ndarray, units: int) -> np.ndarray:
+    def word_owners(
+        self, content: list[str], unit_of: np.ndarray, units: int, bridged: dict[str, float] | None = None
+    ) -> np.ndarray:
         """Per unit (`unit_of`: each row's unit number, -1 for none), the share of the passages holding each of
         the question's words (`content_words`) that are the unit's, averaged over the words weighted by squared
         IDF: which unit's passages the question's rarer words live in, even where no passage holds them all."""
@@ -230,12 +237,13 @@ class KeywordIndex:
             return out
         indices, indptr = self.postings()
         total = 0.0
-        for w in dict.fromkeys(content):
+        terms = dict.fromkeys(content, 1.0) | (bridged or {})
+        for w, share in terms.items():
             t = self.bm25.vocab_dict.get(w)
             if t is None or t + 1 >= len(indptr) or indptr[t + 1] == indptr[t]:
                 continue
             rows = unit_of[indices[indptr[t] : indptr[t + 1]]]
-            weight = math.log(1 + len(self.ids) / len(rows)) ** 2
+            weight = share * math.log(1 + len(self.ids) / len(rows)) ** 2
             total += weight
             owned = rows[rows >= 0]
             if len(owned):

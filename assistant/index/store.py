@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import IndexMismatch, IndexMissing
-from assistant.index import minilm
+from assistant.index import bridge, minilm
+from assistant.index.bridge import Bridge
 from assistant.index.chroma import (
     collection,
     failed,
@@ -50,7 +51,7 @@ from assistant.settings import Settings
 
 # Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
-INDEX_VERSION = 44
+INDEX_VERSION = 45
 
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
 EXACT_LIMIT = 20_000  # chunks: scoring all of them is ~3 ms at this size (see Store.dense)
@@ -182,11 +183,21 @@ class Store:
         number = {u: i for i, u in enumerate(units)}
         return units, np.asarray([number.get(o, -1) for o in owners], dtype=np.int64)
 
-    def word_owners(self, content: list[str]) -> dict[str, float]:
-        """Which units' passages the question's words (`content_words`) live in (KeywordIndex.word_owners)."""
+    def word_owners(self, content: list[str], cross: str = "") -> dict[str, float]:
+        """Which units' passages the question's words (`content_words`) live in (KeywordIndex.word_owners).
+        `cross`: the question's language ("en" or "zh") when the documents are in the other one: its words
+        count through the corpus's dictionary bridge too (assistant/index/bridge.py)."""
         units, unit_of = self.keyword_units
-        shares = self.keyword.word_owners(content, unit_of, len(units))
+        bridged = self.bridge.terms(content, cross) if cross else None
+        shares = self.keyword.word_owners(content, unit_of, len(units), bridged)
         return {u: float(x) for u, x in zip(units, shares, strict=True) if x}
+
+    @cached_property
+    def bridge(self) -> Bridge:
+        """The keyword vocabulary's dictionary bridge, saved at ingest; built here for a generation without one
+        (built before it, or read back from a server), once per process."""
+        saved = Bridge.load(generation_dir(self.settings, self.generation))
+        return saved if saved is not None else bridge.build(self.keyword.bm25.vocab_dict, self.settings.cache_dir)
 
     @cached_property
     def rows(self) -> dict[str, int]:

@@ -177,6 +177,10 @@ def cmd_eval(args) -> int:
     if args.suite:
         from eval import suites
 
+        if args.calibrate:  # refit first, then report the suites asked for with the new fit
+            from eval.calibration import fit_suites
+
+            print(fit_suites(suites.load("all"), suites.ROOT, s.home), file=sys.stderr)
         reports = suites.run(suites.load(args.suite), s, holdout=args.holdout, fusion=args.fusion)
         if args.json:
             print(json.dumps(reports, ensure_ascii=False, indent=1))
