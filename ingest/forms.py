@@ -1,7 +1,7 @@
 """One unit written several ways, merged into one: 「社會課救助股」 is 社會課's 救助股, 「經建課」 is 「經濟建設課」
-shortened, 「請先洽會計室」 is 會計室 with the words before it, 品質部 is what 質量管理部 was called before, and
-"QA/RA" is "Quality & Regulatory Affairs". Left apart, each form would be a unit of its own: its passages
-and answers split from the unit's, and the compound's parent never set.
+shortened, 「請先洽會計室」 is 會計室 with the words before it, and 品質部 is what 質量管理部 was called before
+(othernames.py: a name in the other language, an acronym, a short label spelled out). Left apart, each form
+would be a unit of its own: its passages and answers split from the unit's, and the compound's parent never set.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import re
 
 from assistant.verdict.taxonomy import name_key as key
 
-from . import glosses
-from .names import CJK, FORMER, _suffixes, alias_leads, ends_in_unit_word, is_cjk_unit, lexicon, words_re
+from .names import CJK, FORMER, _suffixes, alias_leads, ends_in_unit_word, is_cjk_unit, words_re
 
 # Words that end a run before a unit's name when a sentence was read as part of it: 「請先洽」, 「原由」,
 # 「的品質部更名為」 (not 与/和/及: 「招聘与配置组」 is a name; not 经/交/为: 经营管理部, 交通科, 为民服务中心)
@@ -26,9 +25,9 @@ def merge(units: dict, by_alias: dict[str, str]) -> None:
             _compound(units, by_alias, label)
     for label in sorted(units, key=len):
         if label in units and units[label].how not in ("title", "heading"):
-            full = _expanded(units, label) if PURE_CJK.fullmatch(label) else _expanded_en(units, label)
+            full = expanded(units, label) if PURE_CJK.fullmatch(label) else _expanded_en(units, label)
             if full:
-                _fold(units, by_alias, label, full)
+                fold(units, by_alias, label, full)
 
 
 def renamed(units: dict, by_alias: dict[str, str], sources) -> None:
@@ -53,7 +52,7 @@ def renamed(units: dict, by_alias: dict[str, str], sources) -> None:
                         and new in units
                         and not _children(units, old)
                     ):
-                        _fold(units, by_alias, old, new)
+                        fold(units, by_alias, old, new)
 
 
 def merged(units: dict, by_alias: dict[str, str], sources) -> None:
@@ -69,7 +68,7 @@ def merged(units: dict, by_alias: dict[str, str], sources) -> None:
                 new = mention_at(line[m.end() :].lstrip(" “\"'「『"), by_alias, end=False)
                 for old in named_in(re.split(r"[。；;!?！？]|\.\s", line[: m.start()])[-1], by_alias):
                     if new and old != new and old in units and new in units and not _children(units, old):
-                        _fold(units, by_alias, old, new)
+                        fold(units, by_alias, old, new)
 
 
 def named_in(clause: str, by_alias: dict[str, str]) -> set[str]:
@@ -113,7 +112,7 @@ def claimed(units: dict, by_alias: dict[str, str], clashes: list[tuple[str, str]
             continue
         said = re.search(rf"{re.escape(label)}\s*[（(][^（()）]*?(?:{leads})[^（()）]*?{re.escape(name)}", text, re.I)
         if said or (PURE_CJK.fullmatch(name) and PURE_CJK.fullmatch(label) and name[0] == label[0]):
-            _fold(units, by_alias, other, label)
+            fold(units, by_alias, other, label)
 
 
 def _expanded_en(units: dict, short: str) -> str | None:
@@ -173,15 +172,15 @@ def _compound(units: dict, by_alias: dict[str, str], label: str) -> None:
     head = label[: len(label) - len(tail_key)]
     owner = by_alias.get(key(head))
     if owner and owner != tail:
-        _fold(units, by_alias, label, tail)
+        fold(units, by_alias, label, tail)
         adopt(units, tail, owner)
     elif LEAD_IN.search(head) and not is_cjk_unit(head):
-        _fold(units, by_alias, label, tail)
+        fold(units, by_alias, label, tail)
     elif len(head) >= 3 and is_cjk_unit(head):
         unit = units[label]
         units[head] = type(unit)(head, unit.parent, [], unit.source, unit.how)
         by_alias[key(head)] = head
-        _fold(units, by_alias, label, tail)
+        fold(units, by_alias, label, tail)
         adopt(units, tail, head)
 
 
@@ -198,12 +197,12 @@ def _under_head(units: dict, by_alias: dict[str, str], label: str) -> None:
             unit = units[label]
             units[tail] = type(unit)(tail, None, [], unit.source, unit.how)
             by_alias[key(tail)] = tail
-            _fold(units, by_alias, label, tail)
+            fold(units, by_alias, label, tail)
             adopt(units, tail, owner)
             return
 
 
-def _expanded(units: dict, short: str) -> str | None:
+def expanded(units: dict, short: str) -> str | None:
     """The one longer unit `short` abbreviates: the same unit word at the end and its other characters in
     order, from the first (經建課 < 經濟建設課, 人资部 < 人力资源部), or its whole end (救助股 < 社會救助股)."""
     suffix = next((s for s in _suffixes() if short.endswith(s) and len(short) > len(s)), None)
@@ -260,7 +259,7 @@ def cased(units: dict, by_alias: dict[str, str]) -> None:
             old = unit.label
             units[written] = units.pop(old)
             unit.label, unit.aliases = written, [a for a in unit.aliases if a != written]
-            _repoint(units, by_alias, old, written)
+            repoint(units, by_alias, old, written)
 
 
 def adopt(units: dict, child: str | None, parent: str | None) -> None:
@@ -269,7 +268,7 @@ def adopt(units: dict, child: str | None, parent: str | None) -> None:
         units[child].parent = parent
 
 
-def _fold(units: dict, by_alias: dict[str, str], form: str, into: str) -> None:
+def fold(units: dict, by_alias: dict[str, str], form: str, into: str) -> None:
     """`form`'s names become `into`'s aliases; its parent and children follow."""
     gone, unit = units.pop(form), units[into]
     for name in (gone.label, *gone.aliases):
@@ -279,10 +278,10 @@ def _fold(units: dict, by_alias: dict[str, str], form: str, into: str) -> None:
         unit.parent = gone.parent if gone.parent != into else None
     if gone.parent and not unit.parent and gone.parent != into:
         unit.parent = gone.parent
-    _repoint(units, by_alias, form, into)
+    repoint(units, by_alias, form, into)
 
 
-def _repoint(units: dict, by_alias: dict[str, str], old: str, new: str) -> None:
+def repoint(units: dict, by_alias: dict[str, str], old: str, new: str) -> None:
     """Names and children that pointed at `old` point at `new` (a unit never its own parent)."""
     for k, lab in list(by_alias.items()):
         if lab == old:
@@ -290,126 +289,3 @@ def _repoint(units: dict, by_alias: dict[str, str], old: str, new: str) -> None:
     for other in units.values():
         if other.parent == old:
             other.parent = new if other.label != new else None
-
-
-def short_for(short: str, name: str) -> bool:
-    """ "QA/RA" is short for "Quality & Regulatory Affairs": capitals only, each a word's first letter, the
-    first one the name's ("Payroll (HR)" is Payroll in HR, not HR)."""
-    initials = [
-        w[0].upper() for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"and", "of", "the", "for"}
-    ]
-    letters = re.sub(r"[/&.\s-]", "", short)
-    return (
-        bool(initials)
-        and letters.isupper()
-        and letters.isalpha()
-        and letters[0] == initials[0]
-        and set(letters) <= set(initials)
-    )
-
-
-def spelled_out(units: dict, by_alias: dict[str, str]) -> None:
-    """A unit found first by its short form ("QA/RA" in a directory table) is labelled by its full name when
-    the documents write that too (its heading "Quality & Regulatory Affairs (QA/RA)"; 「医保办」 written
-    「医保办（医疗保险管理办公室）」 is 医疗保险管理办公室)."""
-    for label in list(units):
-        full = next(
-            (a for a in units[label].aliases if short_for(label, a) and not short_for(a, label)), None
-        ) or _cjk_full(units[label])
-        if full is None or full in units:
-            continue
-        unit = units.pop(label)
-        unit.aliases = [a for a in unit.aliases if a != full] + [label]
-        unit.label = full
-        units[full] = unit
-        _repoint(units, by_alias, label, full)
-
-
-def _cjk_full(unit) -> str | None:
-    """The one office a Chinese label ending in 办 shortens (医保办 < 医疗保险管理办公室); a page or heading keeps its name."""
-    if unit.how in ("title", "heading") or not PURE_CJK.fullmatch(unit.label) or not unit.label.endswith(("办", "辦")):
-        return None
-    longer = [a for a in unit.aliases if PURE_CJK.fullmatch(a) and a.endswith(("办公室", "辦公室"))]
-    found = [a for a in longer if _expanded({a: type(unit)(a, None, [], "", "")}, unit.label) == a]
-    return found[0] if len(found) == 1 else None
-
-
-# A name in one script right beside its name in the other: 「前堂部 Front Office (FO)：」, 「包括薪酬組 Payroll 及…」,
-# "Uniform Room 制服房". Only spaces between (「…前堂部。 Front Desk…」 is two sentences).
-ZH_THEN_EN = re.compile(r"([\u3400-\u9fff]{2,24})[ \t]+([A-Z][\w&'’-]*(?:[ \t]+(?:&|and|of|the|[A-Z][\w&'’-]*)){0,5})")
-EN_THEN_ZH = re.compile(r"([A-Z][\w&'’-]*(?:[ \t]+(?:&|and|of|the|[A-Z][\w&'’-]*)){0,5})[ \t]+([\u3400-\u9fff]{2,24})")
-
-
-def bilingual(units: dict, by_alias: dict[str, str], sources) -> None:
-    """A unit found under its Chinese name and again under its English one is one unit when the documents
-    write the two names side by side, or when both name one business function under one parent; it keeps
-    the name in the documents' main script, the other is its alias (its sub-units follow). Two units of
-    one line (a division and its desk) are never merged."""
-    text = "\n".join(s.text for s in sources)
-    chinese = len(re.findall(r"[\u3400-\u9fff]", text)) > len(re.findall(r"[A-Za-z]+", text))
-    pairs: list[tuple[str, str]] = []
-    for pattern, zh_first in ((ZH_THEN_EN, True), (EN_THEN_ZH, False)):
-        for m in pattern.finditer(text):
-            zh, en = (m.group(1), m.group(2)) if zh_first else (m.group(2), m.group(1))
-            # the unit's Chinese name ends the run (「包括薪酬組」), its English name starts the words after it
-            a = next((by_alias[key(zh[i:])] for i in range(len(zh) - 1) if key(zh[i:]) in by_alias), None) if zh_first else \
-                next((by_alias[key(zh[:j])] for j in range(len(zh), 1, -1) if key(zh[:j]) in by_alias), None)
-            words = en.split()
-            spans = range(len(words), 0, -1) if zh_first else range(len(words))
-            b = next((by_alias[key(" ".join(words[:n] if zh_first else words[n:]))] for n in spans
-                      if key(" ".join(words[:n] if zh_first else words[n:])) in by_alias), None)
-            if a and b and a != b and a in units and b in units:
-                pairs.append((a, b))
-            elif a and not b and zh_first:
-                _label(units, by_alias, a, en, text, m.end())
-    _fold_pairs(units, by_alias, pairs, chinese)
-    # 「資訊科技部」 and "Information Technology", both of the corporate office: one unit in two languages
-    by_function: dict[tuple[int, str | None], list[str]] = {}
-    for label, unit in units.items():
-        f = glosses.function(label)
-        if f is not None and unit.parent:  # under one known unit: two top-level pages may be two units
-            by_function.setdefault((f, unit.parent), []).append(label)
-    for same in by_function.values():
-        zh = [lab for lab in same if PURE_CJK.fullmatch(lab)]
-        en = [lab for lab in same if not re.search(r"[\u3400-\u9fff]", lab)]
-        if len(zh) == 1 and len(en) == 1:
-            _fold_pairs(units, by_alias, [(zh[0], en[0])], chinese)
-
-
-LABEL_AFTER = re.compile(r"[ \t]*(?:[（(]([A-Z][A-Za-z&/]{1,6})[)）])?[ \t]*[：:]")
-
-
-def _label(units: dict, by_alias: dict[str, str], unit: str, english: str, text: str, end: int) -> None:
-    """「前堂部 Front Office (FO)：接待處、禮賓組……」: a line labelled by a unit's two names gives the English one,
-    and its short form, as aliases (a name in a sentence, 「包括薪酬組 Payroll 及…」, needs both found as units)."""
-    m = LABEL_AFTER.match(text, end)
-    if not m or len(english.split()) > 5 or english.split()[-1].lower() in lexicon()["post_words_en"]:
-        return
-    for name in (english, m.group(1)):
-        if name and key(name) not in by_alias and len(key(name)) >= 2:
-            by_alias[key(name)] = unit
-            units[unit].aliases.append(name)
-
-
-def _fold_pairs(units: dict, by_alias: dict[str, str], pairs: list[tuple[str, str]], chinese: bool) -> None:
-    for zh, en in pairs:
-        zh, en = by_alias.get(key(zh), zh), by_alias.get(key(en), en)  # where earlier folds took them
-        if zh == en or zh not in units or en not in units or zh in lineage(units, en) or en in lineage(units, zh):
-            continue
-        if not (PURE_CJK.fullmatch(zh) and not re.search(r"[\u3400-\u9fff]", en)):
-            continue
-        keep, form = (zh, en) if chinese else (en, zh)
-        _fold(units, by_alias, form, keep)
-
-
-def acronyms(units: dict, by_alias: dict[str, str], sources) -> None:
-    """"Site Reliability Engineering" is also "SRE" when the documents write SRE."""
-    text = "\n".join(s.text for s in sources)
-    for unit in units.values():
-        words = [w for w in re.findall(r"[A-Za-z][\w'-]*", unit.label) if w.lower() not in {"and", "of", "the", "for"}]
-        if len(words) < 2 or CJK.search(unit.label):
-            continue
-        acro = "".join(w[0] for w in words).upper()
-        if len(acro) >= 3 and key(acro) not in by_alias and re.search(rf"(?<![A-Za-z]){acro}(?![A-Za-z])", text):
-            by_alias[key(acro)] = unit.label
-            unit.aliases.append(acro)

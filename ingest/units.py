@@ -23,7 +23,7 @@ from assistant.text import fold
 from assistant.verdict.taxonomy import Department, Taxonomy, name_and_alias
 from assistant.verdict.taxonomy import name_key as key
 
-from . import columns, forms, headings, outline, parties, prose, tables
+from . import columns, forms, headings, othernames, outline, parties, prose, tables
 from .glosses import glosses
 from .lists import PLURAL_UNITS, listed_units, proper_units, subject_units
 from .names import (
@@ -83,7 +83,7 @@ def find_units(sources) -> list[Unit]:
         if CJK.search(name) and re.search(r"[：:，,。；;]", name):  # 「五個處：營運處」: a sentence's words, not a name
             return None
         # "Quality & Regulatory Affairs (QA/RA)" names the unit a table wrote only as "QA/RA"
-        label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and forms.short_for(a, name)), None)
+        label = by_alias.get(k) or next((by_alias[key(a)] for a in aliases if key(a) in by_alias and othernames.short_for(a, name)), None)
         if label is None:
             label = name
             units[label] = Unit(label, parent, [], source, how)
@@ -318,13 +318,13 @@ def find_units(sources) -> list[Unit]:
         for label, aliases in prose.named_in_parentheses(src.text, by_alias):
             add(label, aliases, src.name, "sentence")
     _parents_from_text(units, by_alias, sources)
-    forms.acronyms(units, by_alias, sources)
+    othernames.acronyms(units, by_alias, sources)
     forms.merge(units, by_alias)
     forms.claimed(units, by_alias, clashes, sources)
     forms.renamed(units, by_alias, sources)
     forms.merged(units, by_alias, sources)
-    forms.bilingual(units, by_alias, sources)
-    forms.spelled_out(units, by_alias)
+    othernames.bilingual(units, by_alias, sources)
+    othernames.spelled_out(units, by_alias)
     forms.cased(units, by_alias)
     for k, n in title_names.items():
         if by_alias.get(k) in units:
