@@ -9,7 +9,6 @@ more passages but answered questions the documents do not cover (docs/benchmarks
 from __future__ import annotations
 
 import gzip
-import json
 import marshal
 import os
 import re
@@ -21,7 +20,8 @@ from pathlib import Path
 from assistant.index.keyword import STOPWORDS, stem_all
 
 CACHE_VERSION = 2  # bump when what `table` keeps changes
-FILE = "bridge.json"  # in a generation folder, written at ingest (ingest/pipeline.py)
+FILE = "bridge.marshal"  # in a generation folder, written at ingest (ingest/pipeline.py)
+HEADER = ("whosejob-bridge", 1)
 SPECIFIC = 4  # content words in a definition past which it says too little about any one of them
 _CJK = re.compile(r"^[\u3400-\u9fff]{2,}$")
 # parentheses, classifiers, cross-references and "surname X": no sense of the word to translate
@@ -50,21 +50,20 @@ class Bridge:
         return out
 
     def save(self, folder: Path) -> None:
-        (folder / FILE).write_text(
-            json.dumps({"english": self.english, "chinese": self.chinese}, ensure_ascii=False)
-        )
+        """As marshal, like the chunk table: an English handbook's 40k Chinese words read back in ~25 ms (JSON: ~80)."""
+        (folder / FILE).write_bytes(marshal.dumps((HEADER, self.english, self.chinese)))
 
     @classmethod
     def load(cls, folder: Path) -> Bridge | None:
-        """What `save` wrote; None when the folder has no such file (an index built before it) or a broken one."""
+        """What `save` wrote; None when the folder has no such file (an index built before it), a broken one or
+        one another Python's marshal wrote: the caller builds the bridge again."""
         try:
-            raw = json.loads((folder / FILE).read_text(encoding="utf-8"))
-            return cls(
-                {k: tuple(v) for k, v in raw["english"].items()},
-                {k: tuple(v) for k, v in raw["chinese"].items()},
-            )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            header, english, chinese = marshal.loads((folder / FILE).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
             return None
+        if header != HEADER or not isinstance(english, dict) or not isinstance(chinese, dict):
+            return None
+        return cls(english, chinese)
 
 
 @lru_cache(maxsize=2)

@@ -51,7 +51,7 @@ from assistant.settings import Settings
 
 # Bump when chunking, keyword tokenization or what ingest keeps in the meta changes: an index built by an
 # older version is rebuilt on its next ingest, and `resources()` rebuilds it before answering.
-INDEX_VERSION = 45
+INDEX_VERSION = 46
 
 POINTER_TTL = 10.0  # seconds a reader trusts its copy before asking the server for the current generation
 EXACT_LIMIT = 20_000  # chunks: scoring all of them is ~3 ms at this size (see Store.dense)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import marshal
+
 from assistant.index import bridge
 from assistant.index.bridge import Bridge
 from assistant.index.keyword import KeywordIndex, words
@@ -39,7 +41,9 @@ def test_a_bridge_is_saved_beside_the_index_and_a_missing_or_broken_one_reads_as
     b.save(tmp_path)
     assert Bridge.load(tmp_path) == b
     assert Bridge.load(tmp_path / "elsewhere") is None
-    (tmp_path / bridge.FILE).write_text('{"english": [1, 2]}', encoding="utf-8")
+    (tmp_path / bridge.FILE).write_bytes(b"not marshal")
+    assert Bridge.load(tmp_path) is None
+    (tmp_path / bridge.FILE).write_bytes(marshal.dumps((("whosejob-bridge", 0), {}, {})))  # another version's
     assert Bridge.load(tmp_path) is None
 
 
@@ -75,7 +79,7 @@ def test_bridged_terms_point_the_words_signal_to_the_unit_whose_passages_use_the
 
 
 def test_ingest_saves_the_corpus_bridge_and_the_store_reads_english_questions_through_it(ready):
-    """An ingested generation carries bridge.json; Store.word_owners reads an English question over the Chinese
+    """An ingested generation carries its bridge; Store.word_owners reads an English question over the Chinese
     article through it only when told the question is in the other language."""
     from assistant.index.generations import generation_dir
     from assistant.index.resources import resources
