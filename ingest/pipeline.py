@@ -15,10 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import CorpusError, IngestBusy
-from assistant.index import bridge, chroma, generations, minilm, mirror, store
+from assistant.index import chroma, generations, minilm, mirror, store
 from assistant.index.closeness import unit_means
 from assistant.index.embedder import dimension, embed_array, spec_name
-from assistant.index.keyword import KeywordIndex
 from assistant.settings import Settings
 from assistant.text import script
 from assistant.verdict import topics
@@ -71,13 +70,11 @@ class Report:
 
 def _keyword(ids: list[str], keyword_texts: list[str], texts: list[str], vocabulary: tuple[str, ...],
              gen_dir, owners: list[str | None], cache_dir: Path) -> tuple[float, dict, dict, list[str]]:
-    """Build and save the BM25 index over `keyword_texts`; (seconds, the off-topic questions' lexical yardstick
+    """Build and save the BM25 index over `keyword_texts` and its bridge; (seconds, the off-topic questions' lexical yardstick
     over it, how many words of each business function the documents use, units' names included:
     assistant/verdict/topics.py, and the terms most units' passages use: `owners` is each chunk's unit)."""
     started = time.perf_counter()
-    index = KeywordIndex.build(ids, keyword_texts, vocabulary)
-    index.save(gen_dir / "keyword")
-    bridge.build(index.bm25.vocab_dict, cache_dir).save(gen_dir)  # English questions over Chinese text, and back
+    index = generations.write_keyword(gen_dir, ids, keyword_texts, vocabulary, cache_dir)
     return time.perf_counter() - started, background.lexical(index), topics.presence(texts), index.generic(owners)
 
 

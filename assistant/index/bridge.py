@@ -82,13 +82,16 @@ def table(cache: Path | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
             pass  # damaged: read the dictionary again
     out = _read(source)
     if saved is not None:
+        tmp = saved.with_suffix(f".tmp{os.getpid()}")
         try:
             saved.parent.mkdir(parents=True, exist_ok=True)
-            tmp = saved.with_suffix(f".tmp{os.getpid()}")
             tmp.write_bytes(marshal.dumps(out))
             os.replace(tmp, saved)
+            for old in saved.parent.glob("bridge-*.marshal"):  # another version's table
+                if old != saved:
+                    old.unlink(missing_ok=True)
         except OSError:
-            pass  # unwritable: read again next time
+            tmp.unlink(missing_ok=True)  # unwritable or full: no half-written file, read again next time
     return out
 
 

@@ -89,6 +89,18 @@ def load_vectors(gen_dir: Path) -> np.ndarray:
     return np.load(gen_dir / "vectors.npy")
 
 
+def write_keyword(gen_dir: Path, ids: list[str], texts: list[str], vocabulary: tuple[str, ...], cache_dir: Path):
+    """Build and save the BM25 index over `texts` and its dictionary bridge (bridge.py): what ingest writes and
+    what a reader of a server's generation writes again from the chunks it read back (mirror.py)."""
+    from assistant.index import bridge
+    from assistant.index.keyword import KeywordIndex
+
+    index = KeywordIndex.build(ids, texts, vocabulary)
+    index.save(gen_dir / "keyword")
+    bridge.build(index.bm25.vocab_dict, cache_dir).save(gen_dir)  # English questions over Chinese text, and back
+    return index
+
+
 def write_profiles(gen_dir: Path, profiles: tuple[list[str], np.ndarray]) -> None:
     """The units and their mean passage vectors (closeness.unit_means), as `profiles.npz`."""
     np.savez(gen_dir / PROFILES, units=np.asarray(profiles[0]), vectors=profiles[1])

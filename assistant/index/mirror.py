@@ -8,7 +8,14 @@ import os
 import shutil
 
 from assistant.index.chroma import COLLECTION_PREFIX, UNITS, client, collection, failed, load_profiles
-from assistant.index.generations import GENERATIONS, generation_dir, taxonomy_of, write_chunks, write_profiles
+from assistant.index.generations import (
+    GENERATIONS,
+    generation_dir,
+    taxonomy_of,
+    write_chunks,
+    write_keyword,
+    write_profiles,
+)
 from assistant.models import Chunk
 from assistant.settings import Settings
 
@@ -17,8 +24,6 @@ PAGE = 5000  # records per request when reading a server collection back
 
 def materialize(settings: Settings, meta: dict) -> None:
     """Rebuild a generation's chunk table and BM25 index locally from its server collection."""
-    from assistant.index.keyword import KeywordIndex
-
     gen = meta["generation"]
     col = collection(settings, gen)
     rows: list[tuple[int, str, str, dict]] = []
@@ -39,7 +44,7 @@ def materialize(settings: Settings, meta: dict) -> None:
 
     vocabulary = tuple(meta.get("vocabulary") or ())
     taxonomy = taxonomy_of(meta, settings)
-    KeywordIndex.build([c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks], vocabulary).save(tmp / "keyword")
+    write_keyword(tmp, [c.id for c in chunks], [keyword_text(c, taxonomy) for c in chunks], vocabulary, settings.cache_dir)
     if (profiles := load_profiles(settings, gen)) is not None:
         write_profiles(tmp, profiles)
     (tmp / "manifest.json").write_text(json.dumps(dict(meta, materialized=True), ensure_ascii=False, indent=1))

@@ -104,6 +104,9 @@ def test_a_reader_without_the_local_copy_rebuilds_it_from_the_server(server_home
         shallow=False,
     )
     assert not same[1] and not same[2], same
+    from assistant.index.bridge import Bridge
+
+    assert Bridge.load(theirs) is not None and Bridge.load(theirs) == Bridge.load(mine)  # the same dictionary bridge
     import numpy as np
 
     from assistant.index.generations import PROFILES
