@@ -11,11 +11,11 @@ of any question's words, so the same share of words found means less there than 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from assistant.atomic import write_atomic
 
 
 def questions() -> list[str]:
@@ -51,11 +51,7 @@ def vectors(embedder, cache_dir: Path | None = None) -> np.ndarray:
     vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-            with os.fdopen(fd, "wb") as fh:
-                np.save(fh, vecs)
-            os.replace(tmp, path)
+            write_atomic(path, lambda fh: np.save(fh, vecs))
         except OSError:
             pass  # an unwritable cache only costs time
     return vecs

@@ -7,12 +7,12 @@ import getpass
 import json
 import os
 import secrets
-import tempfile
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assistant.atomic import write_atomic
 from assistant.errors import UsageError
 from assistant.settings import Settings
 from assistant.text import clean, fold, script
@@ -171,25 +171,7 @@ def _line_of(settings: Settings, cid: str) -> int:
 
 def _rewrite(path: Path, text: str) -> None:
     """Replace the file in one rename: a reader sees the old file or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(prefix=".corrections-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
+    write_atomic(path, text, durable=True)
 
 
 def remove(settings: Settings, cid: str) -> Correction:

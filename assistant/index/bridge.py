@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import gzip
 import marshal
-import os
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.atomic import write_atomic
 from assistant.index.keyword import STOPWORDS, stem_all
 
 CACHE_VERSION = 2  # bump when what `table` keeps changes
@@ -82,16 +82,13 @@ def table(cache: Path | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
             pass  # damaged: read the dictionary again
     out = _read(source)
     if saved is not None:
-        tmp = saved.with_suffix(f".tmp{os.getpid()}")
         try:
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(marshal.dumps(out))
-            os.replace(tmp, saved)
+            write_atomic(saved, marshal.dumps(out))
             for old in saved.parent.glob("bridge-*.marshal"):  # another version's table
                 if old != saved:
                     old.unlink(missing_ok=True)
         except OSError:
-            tmp.unlink(missing_ok=True)  # unwritable or full: no half-written file, read again next time
+            pass  # unwritable or full: read the dictionary again next time
     return out
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import gc
 import json
 import marshal
-import os
 from pathlib import Path
 
 import numpy as np
 
+from assistant.atomic import write_atomic
 from assistant.errors import IndexMissing
 from assistant.models import Chunk
 from assistant.settings import Settings
@@ -38,19 +38,7 @@ def read_current(settings: Settings) -> dict | None:
 
 def write_current(settings: Settings, meta: dict) -> None:
     """Point readers at a new generation with one atomic rename."""
-    path = settings.index_dir / CURRENT
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with open(tmp, "w") as fh:
-        json.dump(meta, fh, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_atomic(settings.index_dir / CURRENT, json.dumps(meta, ensure_ascii=False), durable=True)
 
 
 _FIELDS = tuple(Chunk.__dataclass_fields__)

@@ -19,11 +19,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
+from assistant.atomic import write_atomic
 from assistant.errors import CorpusError
 
 from . import office, pdf, webpage
@@ -84,12 +83,8 @@ class Cache:
         return Converted(data["text"], tuple((int(o), str(loc)) for o, loc in data["marks"]))
 
     def put(self, sha: str, conv: Converted) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"version": VERSION, "text": conv.text, "marks": [list(m) for m in conv.marks]}, fh,
-                      ensure_ascii=False)
-        os.replace(tmp, self._path(sha))
+        data = {"version": VERSION, "text": conv.text, "marks": [list(m) for m in conv.marks]}
+        write_atomic(self._path(sha), json.dumps(data, ensure_ascii=False))
         self.used.add(sha)
 
     def prune(self) -> None:
