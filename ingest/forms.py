@@ -71,7 +71,7 @@ def merged(units: dict, by_alias: dict[str, str], sources) -> None:
                         fold(units, by_alias, old, new)
 
 
-def named_in(clause: str, by_alias: dict[str, str]) -> set[str]:
+def named_in(clause: str, by_alias: dict[str, str]) -> list[str]:
     """The known units a clause names, each by its longest name there (「会计核算科和税务管理科」: both; 「质量管理部计量室」
     is 计量室 only when 计量室 is known, not 质量管理部 too). A Chinese name counts anywhere, a Latin one as whole words
     ("TE" is not in "tenancy")."""
@@ -81,7 +81,9 @@ def named_in(clause: str, by_alias: dict[str, str]) -> set[str]:
         return k in text if CJK.search(k) else re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])", text) is not None
 
     found = [k for k in by_alias if len(k) >= 2 and within(k)]
-    return {by_alias[k] for k in found if not any(k != o and k in o for o in found)}
+    # in the order the units were found, not a set's: the order in which old names are folded into a unit
+    # would otherwise change with Python's string hashing from one run to the next
+    return list(dict.fromkeys(by_alias[k] for k in found if not any(k != o and k in o for o in found)))
 
 
 def abbreviates(short: str, name: str) -> bool:

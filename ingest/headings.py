@@ -1,6 +1,6 @@
 """Which headings of a page name units: a heading among units' headings, over them, right under a title
 that lists units, or over a section that says what its team owns; and the group a heading's parentheses
-name ("IT Service Desk (Technology)"). Used by units.find_units over outline.tree's nodes."""
+name ("IT Service Desk (Technology)"). Used by structure.py over outline.tree's nodes."""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """Departments read from the documents: the project's own corpora against their answer keys."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -716,3 +720,31 @@ def test_an_hr_export_s_outline_numbers_give_parents_and_its_total_row_no_unit(t
     assert tax.departments["Finance"].parent == "Finance & Corporate Services Directorate"
     assert not {"Total FTE", "team-pages", "A–D", "Organisation structure"} & set(tax.departments)
     assert tax.resolve("TE") == "Tenancy Enforcement"
+
+
+def test_the_units_found_are_the_same_whatever_python_s_string_hashing(tmp_path):
+    """Sets iterate in an order that changes with PYTHONHASHSEED: a merger notice naming two old units must give
+    the new unit its old names in the same order on every run (an index rebuilt later must not differ)."""
+    (tmp_path / "通知.md").write_text(
+        "# 财务核算部\n\n财务核算部负责会计核算。\n\n"
+        + "".join(f"## {name}\n\n{name}负责{duty}。\n\n" for name, duty in [
+            ("会计核算科", "凭证审核"), ("税务管理科", "纳税申报"), ("资金结算科", "资金支付"), ("成本分析科", "成本核算"),
+            ("报表编制科", "财务报表"), ("核算税务科", "核算与税务")])
+        + "# 机构调整\n\n撤销资金结算科、成本分析科、报表编制科、会计核算科和税务管理科，合并设立“核算税务科”。\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import json, sys\nfrom pathlib import Path\nfrom ingest import files, units\n"
+        "root = Path(sys.argv[1])\n"
+        "found = units.find_units([files.read(p, root) for p in files.find(root)])\n"
+        "print(json.dumps([(u.label, u.parent, u.aliases) for u in found], ensure_ascii=False))\n"
+    )
+    runs = []
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, cwd=ROOT, capture_output=True,
+                             text=True, check=True)
+        runs.append(out.stdout)
+    merged = {label: aliases for label, _, aliases in json.loads(runs[0])}
+    assert len(merged["核算税务科"]) == 5  # the five old names, so the order among them can differ at all
+    assert len(set(runs)) == 1
