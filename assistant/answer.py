@@ -13,6 +13,7 @@ from assistant.models import Alternative, Answer, Citation, Hit, Side
 from assistant.retrieval.retriever import DEFAULT_FUSION, Query, clauses, make_query, search
 from assistant.settings import Settings
 from assistant.text import clean, family, in_script, script
+from assistant.verdict import rarity
 from assistant.verdict.clauses import attribute
 from assistant.verdict.topics import uncovered
 from assistant.verdict.verdict import HEDGE, decide
@@ -104,6 +105,7 @@ def answer(
         # which unit the question is about, for the ranker (departments read from the documents only)
         profiles=store.unit_closeness(vector) if taxonomy.derived else None,
         words=store.word_owners(content, family(lang) if cross else "") if taxonomy.derived else None,
+        rare=rarity.features(store.keyword.used(query.text), settings.cache_dir),
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

@@ -53,6 +53,7 @@ SMOOTH = 3  # grid steps (0.01 each) either side when the scope threshold is cho
 
 SCOPE_FEATURES = (
     "evidence", "dense", "dense_z", "dense_cross", "coverage_z", "keyword_z", "cross", "mentioned", "share", "rank_p",
+    "rare_missing", "rare_present", "unknown_missing",
     "curated", "offtopic", "offtopic_margin", "offtopic_margin_cross", "topic_uncovered",
     "topic_covered",
 )  # fmt: skip

@@ -20,7 +20,7 @@ from assistant.index.closeness import unit_means
 from assistant.index.embedder import dimension, embed_array, spec_name
 from assistant.settings import Settings
 from assistant.text import script
-from assistant.verdict import topics
+from assistant.verdict import rarity, topics
 from assistant.verdict.taxonomy import TAXONOMY_FILE, for_corpus
 
 from . import background, files, units
@@ -75,6 +75,7 @@ def _keyword(ids: list[str], keyword_texts: list[str], texts: list[str], vocabul
     assistant/verdict/topics.py, and the terms most units' passages use: `owners` is each chunk's unit)."""
     started = time.perf_counter()
     index = generations.write_keyword(gen_dir, ids, keyword_texts, vocabulary, cache_dir)
+    rarity.prepare(cache_dir)  # the everyday word frequencies the scope model reads (assistant/verdict/rarity.py)
     return time.perf_counter() - started, background.lexical(index), topics.presence(texts), index.generic(owners)
 
 

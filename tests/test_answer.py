@@ -67,6 +67,16 @@ def test_a_function_the_article_never_covers_is_not_answered(ready):
     assert covered.department == "人力資源部" and covered.signals["topic_covered"] == 1.0
 
 
+def test_how_specific_the_words_the_documents_do_and_do_not_use_are_is_read_in_the_question_s_language(ready):
+    """A trade word the article never uses (行車記錄儀) counts against scope, one it uses (危機公關) for it; across
+    languages no word of the question is the documents', so neither counts (assistant/verdict/rarity.py)."""
+    unused = answer("貨車的行車記錄儀數據由誰下載？", settings=ready, abstain=False).signals
+    used = answer("新聞稿和危機公關歸誰管?", settings=ready, abstain=False).signals
+    across = answer("Who downloads the tachograph data from our trucks?", settings=ready, abstain=False).signals
+    assert unused["rare_missing"] > 0.3 and used["rare_missing"] == 0.0 and used["rare_present"] > 0.3
+    assert across["cross"] == 1.0 and across["rare_missing"] == across["rare_present"] == 0.0
+
+
 def test_depends_cites_both_sides(ready):
     ans = answer("新媒體歸哪個部門?", settings=ready)
     assert ans.department in ("新媒體部", "新媒體運營")

@@ -108,11 +108,16 @@ def words(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
     """Search-mode jieba tokens of the Simplified-folded text, minus stopwords and punctuation; English
     words stemmed, so "sponsors" finds "sponsorship" and "meetups" finds "meetup" (measured on
     leave-one-corpus-out dev: 0.737 -> 0.747, most on the English handbook)."""
+    return [stem(tok) for tok in unstemmed(text, vocabulary)]
+
+
+def unstemmed(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
+    """`words` before stemming: the words as a dictionary of everyday language lists them."""
     out = []
     for tok in _jieba(vocabulary).cut_for_search(fold_simplified(text)):
         tok = tok.strip()
         if tok and tok not in STOPWORDS and not _PUNCT.match(tok):
-            out.append(stem(tok))
+            out.append(tok)
     return out
 
 
@@ -220,6 +225,18 @@ class KeywordIndex:
 
     def content_words(self, text: str) -> list[str]:
         return [w for w in words(text, self.vocabulary) if not (w.isascii() and len(w) < 2)]
+
+    def used(self, text: str) -> list[tuple[str, bool]]:
+        """The question's words (as written, not stemmed; no numbers or two-letter Latin words), each with
+        whether the sources use it: a Chinese word also when half its character pairs are source terms."""
+        vocab = self.bm25.vocab_dict if self.ids else {}
+        out = []
+        for w in unstemmed(text, self.vocabulary):
+            if w.isdigit() or (w.isascii() and len(w) < 3):
+                continue
+            pairs = [w[i : i + 2] for i in range(len(w) - 1)] if len(w) >= 3 and _CJK_RUN.match(w) else []
+            out.append((w, stem(w) in vocab or bool(pairs) and 2 * sum(p in vocab for p in pairs) >= len(pairs)))
+        return out
 
     def postings(self) -> tuple[np.ndarray, np.ndarray]:
         """(indices, indptr): the rows holding each term, bm25s's sparse layout (just built or saved)."""

@@ -130,6 +130,7 @@ def decide(
     english: dict[str, float] | None = None,
     profiles: dict[str, float] | None = None,
     words: dict[str, float] | None = None,
+    rare: dict[str, float] | None = None,
 ) -> Verdict:
     """The verdict for a question given its retrieved chunks.
 
@@ -142,7 +143,8 @@ def decide(
     about (None: it names none; assistant/verdict/topics.py). `english`: MiniLM closeness of an English
     question to the English passages of the pool (assistant/index/minilm.py). `profiles`: the question's
     closeness to each unit's mean passage (Store.unit_closeness); `words`: which units' passages its words
-    live in (Store.word_owners).
+    live in (Store.word_owners); `rare`: how specific the question's words the documents use and do not use
+    are in everyday language (assistant/verdict/rarity.py).
     """
     folded = fold(query.text)
     if not has_content(query.text):
@@ -287,6 +289,9 @@ def decide(
         "topic_uncovered": uncovered or 0.0,
         "topic_covered": 1.0 - uncovered if uncovered is not None else 0.0,
         "rank_p": learned[0][1] if learned else 0.0,
+        # the most specific word the documents never use ("tachograph"), the most specific they use, words
+        # nobody knows: each in the question's own language only (across languages no word is the documents')
+        **{name: value * (1 - x) for name, value in (rare or {}).items()},
         "rank_margin": learned[0][1] - (learned[1][1] if len(learned) > 1 else 0.0) if learned else 0.0,
     }
     fitted = for_taxonomy(params, taxonomy.derived)

@@ -136,3 +136,16 @@ def test_word_owners_point_to_the_unit_whose_passages_hold_the_rarer_words(tmp_p
     saved = keyword.KeywordIndex.load(tmp_path / "keyword")
     assert np.allclose(saved.word_owners(saved.content_words("who maintains the Quillon container?"), unit_of, 3), shares)
     assert not index.word_owners(index.content_words("payroll deadlines"), unit_of, 3).any()  # no word the passages use
+
+
+def test_used_marks_the_question_words_the_sources_use_as_written():
+    """The words as written (for a dictionary of everyday language), each with whether the index has it:
+    through stemming for English, through half its character pairs for a Chinese word jieba cut otherwise."""
+    index = keyword.KeywordIndex.build(
+        ["a", "b"], ["Accounts payable checks every supplier invoice.", "仓储部负责入库检验和库存盘点。"])
+    used = dict(index.used("Who checks invoices for the 2024 tachograph data? 入库检验和植物检疫找谁"))
+    assert used["invoices"] is True and used["checks"] is True  # stems the index has
+    assert used["tachograph"] is False and used["data"] is False
+    assert "2024" not in used and "the" not in used and "找谁" not in used  # numbers, stopwords
+    assert used["入库"] is True and used["植物"] is False
+    assert all(not w.isascii() or len(w) >= 3 for w in used)
