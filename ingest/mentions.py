@@ -57,7 +57,7 @@ def in_text(found: Found, outlines: list[Outline], tabled: dict[str, list], not_
     by_alias = found.by_alias
     sentence_names: list[tuple[str, str]] = []
     by_names: list[tuple[str, str]] = []
-    children_of: list[tuple[str, str, str]] = []  # (parent as written before 下设, child, source)
+    children_of: list[tuple] = []  # (parent as written before 下设 or None, child, its aliases, source)
     for src, page, *_ in outlines:
         text = src.text
         for name, team, parent in columns.units_in(tabled[src.name]):
