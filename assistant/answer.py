@@ -8,6 +8,7 @@ from assistant.corrections import apply as apply_corrections
 from assistant.errors import UsageError
 from assistant.index import minilm
 from assistant.index.embedder import embed_queries
+from assistant.index.keyword import unstemmed
 from assistant.index.resources import resources
 from assistant.models import Alternative, Answer, Citation, Hit, Side
 from assistant.retrieval.retriever import DEFAULT_FUSION, Query, clauses, make_query, search
@@ -85,7 +86,8 @@ def answer(
         split = [] if follow_up else clauses(query.text, store.keyword.content_words)
         vector, *parts = embed_queries(embedder, [query.text, *split])
     pool = search(store, embedder, query, max(k, POOL), fusion, vector, parts) if text else []
-    content = store.keyword.content_words(query.text)  # once: clauses, word coverage and unit signals read it
+    raw = unstemmed(query.text, store.keyword.vocabulary)  # cut once: clauses, coverage, unit and rarity signals read it
+    content = store.keyword.content_words(query.text, raw)
     if any(h.chunk.clauses for h in pool):
         pool = attribute(pool, set(content), store.keyword.content_words)
     hits = pool[:k]
@@ -105,7 +107,7 @@ def answer(
         # which unit the question is about, for the ranker (departments read from the documents only)
         profiles=store.unit_closeness(vector) if taxonomy.derived else None,
         words=store.word_owners(content, family(lang) if cross else "") if taxonomy.derived else None,
-        rare=rarity.features(store.keyword.used(query.text), settings.cache_dir),
+        rare=rarity.features(store.keyword.used(raw), settings.cache_dir),
     )
 
     if verdict.abstain:  # a correction (issue 12) may still answer what the documents do not

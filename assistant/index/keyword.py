@@ -150,6 +150,17 @@ def tokenize(text: str, vocabulary: tuple[str, ...] = ()) -> list[str]:
     return tokens
 
 
+def _known(word: str, vocab: dict[str, int]) -> float:
+    """How far the index knows `word` (as indexed: stemmed): 1 when it has it, else for a Chinese word of three
+    characters or more the share of its character pairs it has (拉新归: 拉新 is a source term), else 0."""
+    if word in vocab:
+        return 1.0
+    if len(word) >= 3 and _CJK_RUN.match(word):
+        pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+        return sum(p in vocab for p in pairs) / len(pairs)
+    return 0.0
+
+
 class SavedScores:
     """The query side of a saved bm25s index, read without importing bm25s (which imports scipy: ~0.2 s
     of every cold start). Same arrays, same arithmetic as `bm25s.BM25.get_scores`, so the same scores."""
@@ -223,20 +234,20 @@ class KeywordIndex:
                 bm25 = bm25s.BM25.load(str(path), mmap=False, show_progress=False, verbosity=0)
         return cls(bm25, meta["ids"], tuple(meta["vocabulary"]))
 
-    def content_words(self, text: str) -> list[str]:
-        return [w for w in words(text, self.vocabulary) if not (w.isascii() and len(w) < 2)]
+    def content_words(self, text: str, raw: list[str] | None = None) -> list[str]:
+        """`words` of `text` without one-letter Latin ones; `raw`: its `unstemmed` words, already cut."""
+        raw = unstemmed(text, self.vocabulary) if raw is None else raw
+        return [w for w in map(stem, raw) if not (w.isascii() and len(w) < 2)]
 
-    def used(self, text: str) -> list[tuple[str, bool]]:
-        """The question's words (as written, not stemmed; no numbers or two-letter Latin words), each with
-        whether the sources use it: a Chinese word also when half its character pairs are source terms."""
-        vocab = self.bm25.vocab_dict if self.ids else {}
-        out = []
-        for w in unstemmed(text, self.vocabulary):
-            if w.isdigit() or (w.isascii() and len(w) < 3):
-                continue
-            pairs = [w[i : i + 2] for i in range(len(w) - 1)] if len(w) >= 3 and _CJK_RUN.match(w) else []
-            out.append((w, stem(w) in vocab or bool(pairs) and 2 * sum(p in vocab for p in pairs) >= len(pairs)))
-        return out
+    def used(self, raw: list[str]) -> list[tuple[str, bool]]:
+        """The question's words (`unstemmed`: as written; no numbers or two-letter Latin words), each with
+        whether the sources use it, as `coverage` counts a word (half of a Chinese word's pairs will do)."""
+        vocab = self._vocab
+        return [(w, _known(stem(w), vocab) >= 0.5) for w in raw if not (w.isdigit() or (w.isascii() and len(w) < 3))]
+
+    @property
+    def _vocab(self) -> dict[str, int]:
+        return self.bm25.vocab_dict if self.ids else {}
 
     def postings(self) -> tuple[np.ndarray, np.ndarray]:
         """(indices, indptr): the rows holding each term, bm25s's sparse layout (just built or saved)."""
@@ -293,16 +304,13 @@ class KeywordIndex:
         content = self.content_words(query) if content is None else content  # `content`: already worked out
         if not content:
             return 0.0
-        vocab = self.bm25.vocab_dict if self.ids else {}
+        vocab = self._vocab
         glossed = glossed | {stem(g) for g in glossed if g.isascii()}  # the glossary's words, as indexed
 
         def covered(w: str) -> float:
-            if w in vocab or w in glossed or any(w in g for g in glossed if not g.isascii()):
+            if w in glossed or any(w in g for g in glossed if not g.isascii()):
                 return 1.0
-            if len(w) >= 3 and _CJK_RUN.match(w):  # 拉新归: half of its bigrams are source terms
-                pairs = [w[i : i + 2] for i in range(len(w) - 1)]
-                return sum(p in vocab for p in pairs) / len(pairs)
-            return 0.0
+            return _known(w, vocab)
 
         return sum(covered(w) for w in content) / len(content)
 

@@ -143,7 +143,9 @@ def test_used_marks_the_question_words_the_sources_use_as_written():
     through stemming for English, through half its character pairs for a Chinese word jieba cut otherwise."""
     index = keyword.KeywordIndex.build(
         ["a", "b"], ["Accounts payable checks every supplier invoice.", "仓储部负责入库检验和库存盘点。"])
-    used = dict(index.used("Who checks invoices for the 2024 tachograph data? 入库检验和植物检疫找谁"))
+    question = "Who checks invoices for the 2024 tachograph data? 入库检验和植物检疫找谁"
+    used = dict(index.used(keyword.unstemmed(question, index.vocabulary)))
+    assert index.content_words(question) == index.content_words(question, keyword.unstemmed(question, index.vocabulary))
     assert used["invoices"] is True and used["checks"] is True  # stems the index has
     assert used["tachograph"] is False and used["data"] is False
     assert "2024" not in used and "the" not in used and "找谁" not in used  # numbers, stopwords
