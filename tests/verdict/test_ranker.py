@@ -48,3 +48,16 @@ def test_unit_profiles_and_words_are_features_beside_the_others():
     assert cands["Recruiting"]["words"] == 0.7 and cands["Platform"]["words"] == 0.0
     bare = candidates(HITS, TAXONOMY, [], False)  # a store without local vectors: no profile signal
     assert all(f["profile"] == f["profile_z"] == f["words"] == 0.0 for f in bare.values())
+
+
+def test_words_place_orders_the_candidates_by_where_the_words_live():
+    """The candidate whose passages hold most of the question's words is first (1.0), the next 1/2; a unit
+    holding none of them has no place, however many candidates there are."""
+    taxonomy = Taxonomy.from_dict({"Platform": {}, "Recruiting": {}, "Legal": {}})
+    hits = [*HITS, _hit("c", "Legal", "Legal reviews contracts.", 0.4, 0.1)]
+    cands = candidates(hits, taxonomy, [], False, words={"Platform": 0.2, "Recruiting": 0.6})
+    assert cands["Recruiting"]["words_place"] == 1.0
+    assert cands["Platform"]["words_place"] == 0.5
+    assert cands["Legal"]["words_place"] == 0.0
+    bare = candidates(hits, taxonomy, [], False)
+    assert all(f["words_place"] == 0.0 for f in bare.values())
