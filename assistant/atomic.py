@@ -1,11 +1,13 @@
 """Replacing a file in one rename: a reader (another process, the next run) sees the old file or the new one,
-never half of one, and a failed write leaves no temporary file behind."""
+never half of one, and a failed write leaves no temporary file behind. And once a cache's new version is in
+place, dropping its other versions."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import IO
 
@@ -47,3 +49,14 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def drop_others(folder: Path, pattern: str, keep: Collection[Path]) -> None:
+    """Remove what in `folder` matches `pattern` but is not in `keep`: a cache's other versions (files or folders),
+    left by an older whosejob or package data of another size."""
+    for old in folder.glob(pattern):
+        if old not in keep:
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)

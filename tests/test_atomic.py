@@ -1,4 +1,4 @@
-"""assistant/atomic.py: a file is replaced whole or not at all."""
+"""assistant/atomic.py: a file is replaced whole or not at all; a cache's other versions are dropped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import stat
 import numpy as np
 import pytest
 
-from assistant.atomic import write_atomic
+from assistant.atomic import drop_others, write_atomic
 
 
 def test_writes_text_bytes_and_a_writer(tmp_path):
@@ -43,3 +43,15 @@ def test_a_rename_that_fails_raises_and_leaves_no_temporary(tmp_path):
         write_atomic(tmp_path / "index", b"new")
     assert (tmp_path / "index" / "keep").read_text() == "kept"
     assert [p.name for p in tmp_path.iterdir()] == ["index"]
+
+
+def test_drop_others_removes_a_caches_other_versions_files_and_folders(tmp_path):
+    keep = tmp_path / "cache-2-100.bin"
+    keep.write_bytes(b"new")
+    (tmp_path / "cache-1-100.bin").write_bytes(b"old")
+    (tmp_path / "cache-1-folder").mkdir()
+    (tmp_path / "cache-1-folder" / "state.json").write_text("{}")
+    (tmp_path / "other.bin").write_bytes(b"not this cache's")
+    drop_others(tmp_path, "cache-*", [keep])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache-2-100.bin", "other.bin"]
+    assert keep.read_bytes() == b"new"

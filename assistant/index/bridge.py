@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.atomic import write_atomic
+from assistant.atomic import drop_others, write_atomic
 from assistant.index.keyword import STOPWORDS, stem_all
 
 CACHE_VERSION = 2  # bump when what `table` keeps changes
@@ -84,9 +84,7 @@ def table(cache: Path | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if saved is not None:
         try:
             write_atomic(saved, marshal.dumps(out))
-            for old in saved.parent.glob("bridge-*.marshal"):  # another version's table
-                if old != saved:
-                    old.unlink(missing_ok=True)
+            drop_others(saved.parent, "bridge-*.marshal", [saved])
         except OSError:
             pass  # unwritable or full: read the dictionary again next time
     return out

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.atomic import drop_others
+
 FORMAT = 1  # bump when the cache layout changes
 _LISTS = ("w1", "b1", "w2", "b2")
 
@@ -129,9 +131,7 @@ def cached_model(cache_dir: Path):
             shutil.rmtree(tmp, ignore_errors=True)
             if not (folder / "state.json").exists():  # another process won the race, else no cache
                 return model
-        for old in cache_dir.glob("usem3-*"):
-            if old != folder:
-                shutil.rmtree(old, ignore_errors=True)
+        drop_others(cache_dir, "usem3-*", [folder])
     return _read(folder)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.atomic import write_atomic
+from assistant.atomic import drop_others, write_atomic
 
 TOP = 6.0  # a word at or above this Zipf frequency (once per million words) is an everyday word: no signal
 LONGEST = 24  # longer entries (URLs, run-together words) are left out: no question word is that long
@@ -51,9 +51,10 @@ def _table(lang: str, cache: Path | None) -> tuple[np.ndarray, np.ndarray] | Non
     if source is None:
         return None
     stem = f"wordfreq-{VERSION}-{lang}-{source.stat().st_size}"
+    words_file, zipf_file = (cache / f"{stem}.words.npy", cache / f"{stem}.zipf.npy") if cache else (None, None)
     if cache is not None:
         try:
-            return np.load(cache / f"{stem}.words.npy", mmap_mode="r"), np.load(cache / f"{stem}.zipf.npy", mmap_mode="r")
+            return np.load(words_file, mmap_mode="r"), np.load(zipf_file, mmap_mode="r")
         except (OSError, ValueError):
             pass  # not built yet, or damaged: read wordfreq's file again
     try:
@@ -62,11 +63,9 @@ def _table(lang: str, cache: Path | None) -> tuple[np.ndarray, np.ndarray] | Non
         return None
     if cache is not None:
         try:  # the frequencies first: a reader finds the words file only once both are whole
-            write_atomic(cache / f"{stem}.zipf.npy", lambda fh: np.save(fh, zipfs))
-            write_atomic(cache / f"{stem}.words.npy", lambda fh: np.save(fh, words))
-            for old in cache.glob(f"wordfreq-*-{lang}-*.npy"):  # another version's tables
-                if not old.name.startswith(stem):
-                    old.unlink(missing_ok=True)
+            write_atomic(zipf_file, lambda fh: np.save(fh, zipfs))
+            write_atomic(words_file, lambda fh: np.save(fh, words))
+            drop_others(cache, f"wordfreq-*-{lang}-*.npy", [zipf_file, words_file])
         except OSError:
             pass  # unwritable: read wordfreq's file again next time
     return words, zipfs
