@@ -25,122 +25,37 @@ from types import SimpleNamespace
 
 from assistant.errors import StoreUnavailable
 from assistant.settings import Settings
+from bench.processes import (
+    chroma_server,
+    du_mb,
+    executable,
+    free_port,
+    measured_child,
+    percentile,
+    stop,
+    vm_mb,
+)
 
 COLD_RUNS = 3
 COLD_QUESTION = "新聞稿和危機公關歸誰管?"
 SERVE_QUESTIONS = ("新聞稿歸誰管?", "who sets product prices?", "用户留存率低该找哪个部门?")
 
 
-
-def _stop(proc: subprocess.Popen, timeout: float = 20) -> None:
-    """Terminate a child server, then kill it if it does not go."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=timeout)
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _bin(name: str) -> str:
-    here = Path(sys.executable).parent / name
-    return str(here) if here.exists() else (shutil.which(name) or name)
-
-
-@contextlib.contextmanager
-def chroma_server(path: Path, timeout: float = 60.0):
-    """A real `chroma run --path <path>` on a free loopback port; yields (url, pid), stopped on exit."""
-    port = free_port()
-    log = open(path.parent / f"{path.name}.log", "wb")  # noqa: SIM115 - closed in the finally below
-    proc = subprocess.Popen(
-        [_bin("chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        import httpx
-
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(url + "/api/v2/heartbeat", timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not answer on {url} within {timeout:.0f}s")
-            time.sleep(0.2)
-        yield url, proc.pid
-    finally:
-        _stop(proc)
-        log.close()
-
-
 def _cli(settings: Settings, *args: str) -> list[str]:
-    cmd = [_bin("whosejob"), *args, "--home", str(settings.home), "--corpus", str(settings.corpus)]
+    cmd = [executable("whosejob"), *args, "--home", str(settings.home), "--corpus", str(settings.corpus)]
     return cmd + (["--chroma-url", settings.chroma_url] if settings.chroma_url else [])
-
-
-def _measured_child(
-    cmd: list[str], env: dict | None = None, timeout: float = 7200
-) -> tuple[float, int, str, int]:
-    """(wall seconds, peak RSS in MB, stdout, exit code) of one child, its RSS from wait4's rusage."""
-    import tempfile
-    import threading
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        watchdog = threading.Timer(timeout, proc.kill)
-        watchdog.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            watchdog.cancel()
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if proc.returncode:
-        sys.stderr.write(stderr[-2000:])
-    return wall, round(usage.ru_maxrss / 1024), stdout, proc.returncode
-
-
-def du_mb(*paths: Path) -> float:
-    total = 0
-    for p in paths:
-        if p.is_file():
-            total += p.stat().st_size
-        elif p.is_dir():
-            total += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
-    return round(total / 2**20, 1)
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))], 2) if ordered else 0.0
 
 
 def _lat(ms: list[float]) -> dict:
     return {
         "p50": round(statistics.median(ms), 2) if ms else 0.0,
-        "p95": _pct(ms, 0.95),
+        "p95": round(percentile(ms, 0.95), 2),
         "max": round(max(ms, default=0), 2),
     }
 
 
 def ingest(settings: Settings, env: dict) -> dict:
-    wall, rss, out, rc = _measured_child(_cli(settings, "ingest", "--json"), env)
+    wall, rss, out, rc = measured_child(_cli(settings, "ingest", "--json"), env)
     if rc:
         raise (
             StoreUnavailable(f"ingest failed for the benchmark (exit {rc})")
@@ -159,7 +74,7 @@ def ingest(settings: Settings, env: dict) -> dict:
 def cold_ask(settings: Settings, env: dict) -> dict:
     runs = []
     for _ in range(COLD_RUNS):
-        wall, rss, out, rc = _measured_child(_cli(settings, "ask", "--json", COLD_QUESTION), env)
+        wall, rss, out, rc = measured_child(_cli(settings, "ask", "--json", COLD_QUESTION), env)
         if rc:
             raise RuntimeError(f"ask exit {rc}")
         runs.append((wall, rss))
@@ -253,7 +168,7 @@ def serve_rss(settings: Settings, env: dict, timeout: float = 300.0) -> dict:
             if time.monotonic() > deadline:
                 return {"error": f"serve did not open port {port} within {timeout:.0f}s"}
             time.sleep(0.5)
-        result["startup_rss_mb"] = _vm(proc.pid, "VmHWM")
+        result["startup_rss_mb"] = vm_mb(proc.pid, "VmHWM")
         try:
             from gradio_client import Client
 
@@ -263,17 +178,10 @@ def serve_rss(settings: Settings, env: dict, timeout: float = 300.0) -> dict:
             result["asked"] = len(SERVE_QUESTIONS)
         except Exception as err:  # the RSS after startup still stands
             result["ask_error"] = f"{type(err).__name__}: {str(err)[:200]}"
-        result["peak_rss_mb"] = _vm(proc.pid, "VmHWM")
+        result["peak_rss_mb"] = vm_mb(proc.pid, "VmHWM")
         return result
     finally:
-        _stop(proc)
-
-
-def _vm(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) // 1024
-    return 0
+        stop(proc)
 
 
 def one_size(size: int, work: Path, cases, taxonomy, base: Settings, log) -> dict:
@@ -294,7 +202,7 @@ def one_size(size: int, work: Path, cases, taxonomy, base: Settings, log) -> dic
 
     emb: dict = {"ingest": ingest(s, env)}
     log(f"[{size}] embedded ingest {emb['ingest']['wall_s']}s ({emb['ingest']['chunks_per_s']} chunks/s)")
-    wall, _, out, _ = _measured_child(_cli(s, "ingest", "--json"), env)
+    wall, _, out, _ = measured_child(_cli(s, "ingest", "--json"), env)
     emb["reingest_unchanged_s"] = round(wall, 2)
     emb["index_mb"] = du_mb(s.index_dir)
     emb["cold_ask"] = cold_ask(s, env)
@@ -317,14 +225,14 @@ def one_size(size: int, work: Path, cases, taxonomy, base: Settings, log) -> dic
         srv["index_mb"] = {"server": du_mb(work / f"chroma-{size}"), "local": du_mb(ss.index_dir)}
         srv["cold_ask"] = cold_ask(ss, env)
         reader = Settings(**{**ss.__dict__, "home": work / f"home-{size}-reader"})
-        wall, _, _, rc = _measured_child(_cli(reader, "ask", "--json", COLD_QUESTION), env)
+        wall, _, _, rc = measured_child(_cli(reader, "ask", "--json", COLD_QUESTION), env)
         srv["reader_first_ask_s"] = (
             round(wall, 2) if rc == 0 else None
         )  # no local copy: rebuilt from the server
         shutil.rmtree(reader.home, ignore_errors=True)
         srv["warm"] = warm(ss, cases, taxonomy)
         log(f"[{size}] server warm ours {srv['warm']['ours']}")
-        srv["chroma_server_rss_mb"] = _vm(pid, "VmHWM")
+        srv["chroma_server_rss_mb"] = vm_mb(pid, "VmHWM")
     result["server"] = srv
     shutil.rmtree(server_home, ignore_errors=True)
     shutil.rmtree(work / f"chroma-{size}", ignore_errors=True)

@@ -23,7 +23,7 @@ from assistant.index.generations import generation_dir, read_current
 from assistant.index.resources import embedder_for, resources
 from assistant.index.store import INDEX_VERSION, open_current
 from assistant.verdict.taxonomy import for_corpus
-from bench.run import _bin, _stop, chroma_server, free_port
+from bench.processes import chroma_server, executable, free_port, stop
 from eval.harness import default_cases_path, load_cases
 from eval.harness import run as run_eval
 from ingest.pipeline import run as ingest
@@ -163,7 +163,7 @@ def _chroma_run(path: Path, port: int, timeout: float = 60.0):
     url = f"http://127.0.0.1:{port}"
     with open(path.parent / f"{path.name}.log", "ab") as log:
         proc = subprocess.Popen(
-            [_bin("chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            [executable("chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
         try:
@@ -179,7 +179,7 @@ def _chroma_run(path: Path, port: int, timeout: float = 60.0):
                 time.sleep(0.2)
             yield url
         finally:
-            _stop(proc)
+            stop(proc)
 
 
 def test_server_stopped_then_restarted_on_the_same_port_recovers_without_a_restart(

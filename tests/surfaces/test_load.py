@@ -22,8 +22,9 @@ import pytest
 
 from assistant.answer import _is_follow_up
 from assistant.surfaces.slackbot import EVENTS_PATH
+from bench.processes import free_port, percentile, stop
 from tests.surfaces.test_slackbot import BOT, SECRET, TOKEN, SlackStandIn, blocks_of, mention, send_event
-from tests.surfaces.test_web import _cases, _client, _free_port, _pct, _start, _stop, _wait
+from tests.surfaces.test_web import _cases, _client, _start, _wait
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -106,11 +107,11 @@ def _report(surface: str, run: dict, serial: list[float], artifacts: Path) -> di
         "mismatches": len(run["mismatches"]),
         "wall_s": round(run["wall_s"], 2),
         "throughput_answers_per_s": round(len(lat) / run["wall_s"], 2),
-        "p50_s": round(_pct(lat, 0.50), 3) if lat else None,
-        "p95_s": round(_pct(lat, 0.95), 3) if lat else None,
+        "p50_s": round(percentile(lat, 0.50), 3) if lat else None,
+        "p95_s": round(percentile(lat, 0.95), 3) if lat else None,
         "max_s": round(max(lat), 3) if lat else None,
-        "single_user_p50_s": round(_pct(serial, 0.50), 3),
-        "single_user_p95_s": round(_pct(serial, 0.95), 3),
+        "single_user_p50_s": round(percentile(serial, 0.50), 3),
+        "single_user_p95_s": round(percentile(serial, 0.95), 3),
     }
     path = artifacts / f"load-{surface}-{CLIENTS}x{QUESTIONS}.json"
     path.write_text(json.dumps(numbers, indent=1))
@@ -169,7 +170,7 @@ def apps(built_home, standin, tmp_path_factory):
         procs.append(web)
 
         shutil.copytree(built_home, base / "slack")
-        port = _free_port()
+        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WHOSEJOB_", "SLACK_"))}
         env |= {"WHOSEJOB_HOME": str(base / "slack"), "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
                 "WHOSEJOB_SLACK_API_URL": standin.url + "/api/", "WHOSEJOB_CACHE": os.environ["WHOSEJOB_CACHE"],
@@ -191,7 +192,7 @@ def apps(built_home, standin, tmp_path_factory):
                "logs": {"web": base / "web.log", "slack": slack_log}}
     finally:
         for p in procs:
-            _stop(p)
+            stop(p)
 
 
 # ---------------------------------------------------------------- web

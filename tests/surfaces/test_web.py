@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import pytest
 from assistant.models import Answer, Citation, Side
 from assistant.surfaces import webview
 from assistant.verdict.taxonomy import for_corpus
+from bench.processes import free_port, percentile, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -169,14 +169,8 @@ class Server:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(home: Path, log: Path, auth: str | None = None) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WHOSEJOB_")}
     env |= {"WHOSEJOB_HOME": str(home), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     env |= {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
@@ -209,15 +203,6 @@ def _wait(proc: subprocess.Popen, url: str, log: Path, timeout: float = 120) -> 
     pytest.fail(f"whosejob serve did not come up in {timeout:.0f}s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def servers(built_home, tmp_path_factory):
     """Two `whosejob serve` processes on free loopback ports, started together (2 cores, one wait):
@@ -238,7 +223,7 @@ def servers(built_home, tmp_path_factory):
         yield {name: Server(url, home, log) for name, (_, url, home, log) in procs.items()}
     finally:
         for proc, *_ in procs.values():
-            _stop(proc)
+            stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -311,11 +296,6 @@ def test_too_long_question_gets_a_polite_refusal(server):
     assert "wj-notice" in chat[-1]["content"][0]["text"]
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 @pytest.mark.server
 @pytest.mark.slow
 def test_twenty_concurrent_clients_all_answered(server, ready, artifacts):
@@ -359,11 +339,11 @@ def test_twenty_concurrent_clients_all_answered(server, ready, artifacts):
 
     timings = {
         "serial_p50_s": round(statistics.median(serial), 3),
-        "serial_p95_s": round(_pct(serial, 0.95), 3),
+        "serial_p95_s": round(percentile(serial, 0.95), 3),
         "concurrent_clients": len(questions),
         "concurrent_answered": len(results),
         "concurrent_p50_s": round(statistics.median(latency), 3),
-        "concurrent_p95_s": round(_pct(latency, 0.95), 3),
+        "concurrent_p95_s": round(percentile(latency, 0.95), 3),
         "concurrent_wall_s": round(wall, 3),
     }
     (artifacts / "web-timings.json").write_text(json.dumps(timings, indent=1))
